@@ -1,0 +1,16 @@
+import { PGlite } from '@electric-sql/pglite';
+let t=Date.now();
+const db = await PGlite.create();
+console.log('mem create', Date.now()-t, process.memoryUsage().rss/1e6|0);
+t=Date.now();
+const dump = await db.dumpDataDir('none');
+console.log('dump', Date.now()-t, dump.size);
+t=Date.now();
+const db2 = await PGlite.create({loadDataDir: dump});
+console.log('load', Date.now()-t, process.memoryUsage().rss/1e6|0);
+t=Date.now();
+const db3 = await db.clone();
+console.log('clone', Date.now()-t, process.memoryUsage().rss/1e6|0);
+t=Date.now();
+const db4 = await PGlite.create('/tmp/pgltest'+Date.now());
+console.log('disk create', Date.now()-t);
