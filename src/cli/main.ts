@@ -1,0 +1,22 @@
+import { Command } from 'commander';
+import { ConfigError } from '../config.ts';
+import { DataDirLockedError } from '../db/lockfile.ts';
+import { registerAdminCommands } from './admin.commands.ts';
+import { registerServerCommands } from './server.commands.ts';
+
+export function buildCli(): Command {
+  const program = new Command('ils').description('ILS — the Integrated Lens System').showHelpAfterError();
+  registerServerCommands(program);
+  registerAdminCommands(program);
+  return program;
+}
+
+try {
+  await buildCli().parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  throw err;
+}

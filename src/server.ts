@@ -1,0 +1,60 @@
+import closeWithGrace from 'close-with-grace';
+import { Redis } from 'ioredis';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/client.ts';
+import { migrateDatabase } from './db/migrate.ts';
+import { loggerOptions } from './platform/logger.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  database: Database;
+  address: string;
+  /** Readiness → 503, finish in-flight requests, close sockets, close the database. */
+  stop(): Promise<void>;
+}
+
+export function connectRedis(url: string): Redis {
+  // Fail fast while disconnected (no offline queue): callers degrade (local fan-out, no shared
+  // limit) instead of hanging a request until Redis returns.
+  return new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+}
+
+/** The only place that listens. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  let redis: Redis | undefined;
+  try {
+    await migrateDatabase(database);
+    redis = config.REDIS_URL ? connectRedis(config.REDIS_URL) : undefined;
+    const app = await buildApp({ config, database, redis, logger: loggerOptions(config) });
+    redis?.on('error', (err) => app.log.warn({ err: err.message }, 'redis unavailable; degrading to local operation'));
+    const address = await app.listen({ port: config.PORT, host: config.HOST });
+    app.log.info({ engine: database.engine, dataDir: database.engine === 'pglite' ? config.DATA_DIR : undefined }, `ILS listening on ${address}`);
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        app.lifecycle.draining = true;
+        await app.close();
+        await database.close();
+        await redis?.quit().catch(() => undefined);
+      })());
+    return { app, database, address, stop };
+  } catch (err) {
+    await database.close();
+    redis?.disconnect();
+    throw err;
+  }
+}
+
+/** `ils serve`: start, and on SIGTERM/SIGINT drain and exit 0 (1 if the grace period runs out). */
+export async function serve(config: Config): Promise<void> {
+  const server = await startServer(config);
+  closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
+    if (err) server.app.log.error({ err }, 'fatal error; shutting down');
+    else server.app.log.info({ signal }, 'shutting down: draining in-flight requests');
+    await server.stop();
+  });
+}
