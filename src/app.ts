@@ -52,6 +52,8 @@ declare module 'fastify' {
     lifecycle: Lifecycle;
     events: EventBus;
     metrics: Metrics;
+    /** Every route registered, in order (the robustness and tenancy probes walk it). */
+    routeTable: Array<{ method: string; url: string; public: boolean }>;
   }
 }
 
@@ -87,6 +89,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('lifecycle', { draining: false });
   app.decorate('events', events);
   app.decorate('metrics', metrics);
+  app.decorate('routeTable', []);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') app.routeTable.push({ method, url: route.url, public: route.config?.public === true });
+    }
+  });
   app.addHook('onRequest', async (req, reply) => void reply.header('x-request-id', req.id));
   installErrorHandling(app);
 
@@ -148,8 +156,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loginAttempts: createAttemptLimiter({ max: config.LOGIN_ATTEMPTS_PER_WINDOW, windowMs: 15 * 60_000, namespace, redis }),
   });
   await app.register(organizationsRoutes, { organizations: createOrganizationsService({ repo: organizationsRepo, events, clock }) });
-  await app.register(usersRoutes, { users: createUsersService({ repo: usersRepo, events, clock }) });
-  await app.register(apiKeysRoutes, { apiKeys: createApiKeysService({ repo: createApiKeysRepository(db), clock }) });
+  await app.register(usersRoutes, { users: createUsersService({ repo: usersRepo, events, clock, onCredentialsChanged: auth.forgetUser }) });
+  await app.register(apiKeysRoutes, { apiKeys: createApiKeysService({ repo: createApiKeysRepository(db), clock, onRevoked: auth.forgetApiKey }) });
 
   app.addHook('onClose', async () => {
     await events.drain();

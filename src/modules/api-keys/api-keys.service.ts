@@ -8,7 +8,7 @@ import type { CreateApiKey } from './api-keys.schema.ts';
 
 export type ApiKeysService = ReturnType<typeof createApiKeysService>;
 
-export function createApiKeysService(deps: { repo: ApiKeysRepository; clock: Clock; onRevoked?: (keyHash: string | null) => void }) {
+export function createApiKeysService(deps: { repo: ApiKeysRepository; clock: Clock; onRevoked?: (orgId: string, apiKeyId: string) => void }) {
   return {
     async create(auth: Pick<AuthContext, 'orgId' | 'userId'>, input: CreateApiKey) {
       const key = newToken('api_key');
@@ -25,7 +25,7 @@ export function createApiKeysService(deps: { repo: ApiKeysRepository; clock: Clo
     async revoke(auth: AuthContext, id: string) {
       const revoked = await deps.repo.revoke(auth.orgId, id, deps.clock.now());
       if (!revoked) throw API_KEY_NOT_FOUND(id);
-      deps.onRevoked?.(null);
+      deps.onRevoked?.(auth.orgId, id);
       return revoked;
     },
   };

@@ -8,6 +8,7 @@ import type { OrganizationsRepository } from '../organizations/organizations.rep
 import type { UsersRepository } from '../users/users.repository.ts';
 import { isUniqueViolation } from '../users/users.service.ts';
 import type { AuthRepository } from './auth.repository.ts';
+import { createCredentialCache } from './credential-cache.ts';
 import type { Login, Signup } from './auth.schema.ts';
 
 /** Work a new organization needs in the same transaction as its creation (e.g. default stations). */
@@ -26,6 +27,7 @@ export function createAuthService(deps: {
   seeders?: OrganizationSeeder[];
 }) {
   const { db, repo, users, organizations, clock } = deps;
+  const cache = createCredentialCache();
 
   async function issueSession(orgId: string, userId: string, tx: Db = db) {
     const token = newToken('session');
@@ -67,7 +69,18 @@ export function createAuthService(deps: {
     },
 
     async logout(auth: AuthContext): Promise<void> {
-      if (auth.sessionId) await repo.revokeSession(auth.orgId, auth.sessionId, clock.now());
+      if (!auth.sessionId) return;
+      await repo.revokeSession(auth.orgId, auth.sessionId, clock.now());
+      cache.evict((a) => a.sessionId === auth.sessionId);
+    },
+
+    /** A user's sessions must be re-checked (suspended, role changed). */
+    forgetUser(orgId: string, userId: string): void {
+      cache.evict((a) => a.orgId === orgId && a.userId === userId);
+    },
+    /** An API key was revoked. */
+    forgetApiKey(orgId: string, apiKeyId: string): void {
+      cache.evict((a) => a.orgId === orgId && a.apiKeyId === apiKeyId);
     },
 
     async me(auth: AuthContext) {
@@ -81,11 +94,15 @@ export function createAuthService(deps: {
       const kind = tokenKind(token);
       if (!kind) throw INVALID_TOKEN();
       const hash = hashToken(token);
+      const nowMs = clock.now().getTime();
+      const cached = cache.get(hash, nowMs);
+      if (cached) return cached;
       const credential = kind === 'session' ? await repo.findSession(hash, clock.now()) : await repo.findApiKey(hash);
       if (!credential) throw INVALID_TOKEN();
       if (credential.invalid === 'suspended') throw ACCOUNT_SUSPENDED();
       if (credential.invalid) throw INVALID_TOKEN();
       const { invalid: _ok, ...auth } = credential;
+      cache.set(hash, auth, nowMs);
       return auth;
     },
   };
