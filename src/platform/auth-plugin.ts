@@ -34,9 +34,11 @@ export const authPlugin = fp<{ authenticate: (token: string) => Promise<AuthCont
   async (app, { authenticate }) => {
     app.decorateRequest('auth', null as unknown as AuthContext);
 
-    // Authentication is the default: a route opts out with config.public, never in.
+    // Authentication is the default for the API and the realtime socket: a route opts out with
+    // config.public, never in. Docs, metrics and the dashboard's static files are outside it.
     app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
-      if (req.is404 || req.routeOptions.config.public) return;
+      const url = req.routeOptions.url ?? '';
+      if (req.is404 || req.routeOptions.config.public || !(url.startsWith('/api/') || url === '/ws')) return;
       const token = credentialOf(req);
       if (!token) throw UNAUTHENTICATED();
       req.auth = await authenticate(token);
