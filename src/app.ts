@@ -159,6 +159,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(usersRoutes, { users: createUsersService({ repo: usersRepo, events, clock, onCredentialsChanged: auth.forgetUser }) });
   await app.register(apiKeysRoutes, { apiKeys: createApiKeysService({ repo: createApiKeysRepository(db), clock, onRevoked: auth.forgetApiKey }) });
 
+  // --- equipment and telemetry --------------------------------------------------------------
+  // (registered by src/modules/equipment; keep additions for that module inside this block)
+
   app.addHook('onClose', async () => {
     await events.drain();
   });

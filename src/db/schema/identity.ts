@@ -12,6 +12,8 @@ export const users = pgTable(
     name: text('name').notNull(),
     role: text('role').notNull(),
     status: text('status').notNull().default('active'),
+    /** For an ECP user: the customer (ECP account) whose orders it creates and sees. */
+    customerId: text('customer_id'),
     passwordHash: text('password_hash').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
