@@ -25,7 +25,7 @@ export async function withDatabase<T>(fn: (database: Database, config: Config) =
 
 /** The operator at the command line acts as an admin of the organization named with --org. */
 export function operatorOf(orgId: string): AuthContext {
-  return { orgId, role: 'admin', userId: null, apiKeyId: null, sessionId: null };
+  return { orgId, role: 'admin', userId: null, apiKeyId: null, sessionId: null, customerId: null };
 }
 
 /** Progress for long commands: a rewritten line on a terminal, structured JSON lines otherwise. */

@@ -8,4 +8,6 @@ export interface AuthContext {
   userId: string | null;
   apiKeyId: string | null;
   sessionId: string | null;
+  /** For an `ecp` user: the customer (ECP account) it acts for; it sees only that customer's orders. */
+  customerId: string | null;
 }

@@ -80,6 +80,7 @@ CREATE TABLE "orders" (
 	"route_inside" boolean DEFAULT false NOT NULL,
 	"current_station" text,
 	"remake_count" integer DEFAULT 0 NOT NULL,
+	"last_scan_at" timestamp (3) with time zone,
 	"lims_job_id" text,
 	"lims_status" text,
 	"tracking_number" text,
@@ -123,6 +124,7 @@ CREATE TABLE "scans" (
 	"equipment_id" uuid,
 	"reason" text,
 	"source" text NOT NULL,
+	"recorded_by" text NOT NULL,
 	"recorded_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

@@ -59,6 +59,8 @@ export const orders = pgTable(
     routeInside: boolean('route_inside').notNull().default(false),
     currentStation: text('current_station'),
     remakeCount: integer('remake_count').notNull().default(0),
+    /** Time of the latest scan: scans of one order must not go back in time. */
+    lastScanAt: ts('last_scan_at'),
     limsJobId: text('lims_job_id'),
     limsStatus: text('lims_status'),
     trackingNumber: text('tracking_number'),
@@ -117,6 +119,8 @@ export const scans = pgTable(
     equipmentId: uuid('equipment_id'),
     reason: text('reason'),
     source: text('source').notNull(),
+    /** The credential that recorded it: `user:<id>`, `api_key:<id>`, `import`, `lims`. */
+    recordedBy: text('recorded_by').notNull(),
     recordedAt: ts('recorded_at').notNull().defaultNow(),
   },
   (t) => [

@@ -9,6 +9,7 @@ export interface Credential {
   userId: string | null;
   apiKeyId: string | null;
   sessionId: string | null;
+  customerId: string | null;
   /** Why it no longer works, if it doesn't. */
   invalid?: 'expired' | 'revoked' | 'suspended';
 }
@@ -33,13 +34,14 @@ export function createAuthRepository(db: Db) {
           revokedAt: sessions.revokedAt,
           role: users.role,
           status: users.status,
+          customerId: users.customerId,
         })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
         .where(eq(sessions.tokenHash, tokenHash));
       if (!row) return undefined;
       const invalid = row.revokedAt ? 'revoked' : row.expiresAt <= now ? 'expired' : row.status !== 'active' ? 'suspended' : undefined;
-      return { orgId: row.orgId, role: row.role as Role, userId: row.userId, apiKeyId: null, sessionId: row.id, invalid };
+      return { orgId: row.orgId, role: row.role as Role, userId: row.userId, apiKeyId: null, sessionId: row.id, customerId: row.customerId, invalid };
     },
     async findApiKey(keyHash: string): Promise<Credential | undefined> {
       const [row] = await db
@@ -47,7 +49,7 @@ export function createAuthRepository(db: Db) {
         .from(apiKeys)
         .where(eq(apiKeys.keyHash, keyHash));
       if (!row) return undefined;
-      return { orgId: row.orgId, role: row.role as Role, userId: null, apiKeyId: row.id, sessionId: null, invalid: row.revokedAt ? 'revoked' : undefined };
+      return { orgId: row.orgId, role: row.role as Role, userId: null, apiKeyId: row.id, sessionId: null, customerId: null, invalid: row.revokedAt ? 'revoked' : undefined };
     },
     async revokeSession(orgId: string, sessionId: string, at: Date): Promise<void> {
       await db

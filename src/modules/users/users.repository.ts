@@ -15,6 +15,7 @@ const toUser = (r: Row): User => ({
   name: r.name,
   role: r.role as Role,
   status: r.status as User['status'],
+  customerId: r.customerId,
   createdAt: r.createdAt.toISOString(),
 });
 
@@ -22,7 +23,7 @@ export type UsersRepository = ReturnType<typeof createUsersRepository>;
 
 export function createUsersRepository(db: Db) {
   return {
-    async create(orgId: string, input: { email: string; name: string; role: Role; passwordHash: string }, tx: Db = db): Promise<User> {
+    async create(orgId: string, input: { email: string; name: string; role: Role; passwordHash: string; customerId?: string | null }, tx: Db = db): Promise<User> {
       const [row] = await tx.insert(users).values({ organizationId: orgId, ...input }).returning();
       return toUser(row!);
     },

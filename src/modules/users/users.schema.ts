@@ -14,16 +14,24 @@ export const ZUser = z.object({
   name: z.string(),
   role: ZRole,
   status: ZUserStatus,
+  customerId: z.string().nullable(),
   createdAt: z.string(),
 });
 export type User = z.infer<typeof ZUser>;
 
-export const ZCreateUser = z.object({
-  email: ZEmail,
-  name: z.string().trim().min(1).max(200),
-  password: ZPassword,
-  role: ZRole,
-}).strict();
+export const ZCustomerId = z.string().trim().min(1).max(100);
+
+export const ZCreateUser = z
+  .object({
+    email: ZEmail,
+    name: z.string().trim().min(1).max(200),
+    password: ZPassword,
+    role: ZRole,
+    /** The ECP account an `ecp` user acts for (required for that role). */
+    customerId: ZCustomerId.optional(),
+  })
+  .strict()
+  .refine((u) => u.role !== 'ecp' || u.customerId !== undefined, { message: 'an ecp user needs the customerId of its practice account', path: ['customerId'] });
 export type CreateUser = z.infer<typeof ZCreateUser>;
 
 export const ZUpdateUser = z

@@ -21,7 +21,7 @@ export function createUsersService(deps: {
     async create(auth: AuthContext, input: CreateUser): Promise<User> {
       if (await repo.emailExists(input.email)) throw EMAIL_TAKEN(input.email);
       const passwordHash = await hashPassword(input.password);
-      const user = await repo.create(auth.orgId, { email: input.email, name: input.name, role: input.role, passwordHash }).catch((err) => {
+      const user = await repo.create(auth.orgId, { email: input.email, name: input.name, role: input.role, passwordHash, customerId: input.customerId ?? null }).catch((err) => {
         throw isUniqueViolation(err) ? EMAIL_TAKEN(input.email) : err;
       });
       events.emit({ type: 'user.created', orgId: auth.orgId, at: clock.now().toISOString(), userId: user.id, role: user.role });
