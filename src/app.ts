@@ -32,6 +32,20 @@ import { createUsersRepository } from './modules/users/users.repository.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
 import { createUsersService } from './modules/users/users.service.ts';
 import { organizationSeeders } from './modules/seeders.ts';
+import { createLabConfigCache } from './modules/lab-config/lab-config.ts';
+import { labSettingsRoutes } from './modules/lab-config/lab-settings.routes.ts';
+import { createLabSettingsService } from './modules/lab-config/lab-settings.service.ts';
+import { createStationsRepository } from './modules/stations/stations.repository.ts';
+import { stationsRoutes } from './modules/stations/stations.routes.ts';
+import { createStationsService } from './modules/stations/stations.service.ts';
+import { createOrdersRepository } from './modules/orders/orders.repository.ts';
+import { ordersRoutes } from './modules/orders/orders.routes.ts';
+import { createOrdersService } from './modules/orders/orders.service.ts';
+import { scansRoutes } from './modules/orders/scans.routes.ts';
+import { createScansService } from './modules/orders/scans.service.ts';
+import { createQualityRepository } from './modules/quality/quality.repository.ts';
+import { qualityRoutes } from './modules/quality/quality.routes.ts';
+import { createQualityService } from './modules/quality/quality.service.ts';
 
 export interface AppDeps {
   config: Config;
@@ -159,8 +173,31 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(usersRoutes, { users: createUsersService({ repo: usersRepo, events, clock, onCredentialsChanged: auth.forgetUser }) });
   await app.register(apiKeysRoutes, { apiKeys: createApiKeysService({ repo: createApiKeysRepository(db), clock, onRevoked: auth.forgetApiKey }) });
 
+  // --- lab configuration, orders and job tracking ---------------------------------------------
+  const labConfig = createLabConfigCache(db);
+  events.on('organization.updated', (e) => labConfig.invalidate(e.orgId));
+  await app.register(stationsRoutes, { stations: createStationsService({ repo: createStationsRepository(db), labConfig, events, clock }) });
+  await app.register(labSettingsRoutes, { labSettings: createLabSettingsService({ db, labConfig, clock }) });
+  const ordersRepo = createOrdersRepository(db);
+  const qualityRepo = createQualityRepository(db);
+  const orders = createOrdersService({ db, repo: ordersRepo, labConfig, events, clock });
+  const scans = createScansService({ db, repo: ordersRepo, quality: qualityRepo, labConfig, events, clock });
+  await app.register(ordersRoutes, { orders });
+  await app.register(scansRoutes, { scans });
+  await app.register(qualityRoutes, { quality: createQualityService({ db, repo: qualityRepo, orders: ordersRepo, labConfig, events, clock }) });
+
   // --- equipment and telemetry --------------------------------------------------------------
   // (registered by src/modules/equipment; keep additions for that module inside this block)
+  // Imported here, not at the top, while several hands edit this file; hoist into the imports on merge.
+  const { createEquipmentRepository } = await import('./modules/equipment/equipment.repository.ts');
+  const { createEquipmentService } = await import('./modules/equipment/equipment.service.ts');
+  const { equipmentRoutes } = await import('./modules/equipment/equipment.routes.ts');
+  const { createTelemetryRepository } = await import('./modules/equipment/telemetry.repository.ts');
+  const { createTelemetryService } = await import('./modules/equipment/telemetry.service.ts');
+  const { telemetryRoutes } = await import('./modules/equipment/telemetry.routes.ts');
+  const equipmentRepo = createEquipmentRepository(db);
+  await app.register(equipmentRoutes, { equipment: createEquipmentService({ db, repo: equipmentRepo, events, clock }) });
+  await app.register(telemetryRoutes, { telemetry: createTelemetryService({ repo: createTelemetryRepository(db), equipment: equipmentRepo, events, clock }) });
 
   app.addHook('onClose', async () => {
     await events.drain();

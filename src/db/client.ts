@@ -75,3 +75,9 @@ function setAsideHalfInitialized(pgDir: string): void {
 }
 
 export { sql };
+
+/** Rows of a raw `db.execute(sql…)`: both drivers answer `{ rows }`. */
+export async function queryRows<T>(db: Pick<Db, 'execute'>, query: ReturnType<typeof sql>): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}

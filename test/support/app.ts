@@ -72,10 +72,10 @@ export function createGiven(app: FastifyInstance) {
       return { token, orgId: organization.id, userId: user.id, email, password, call: call(token) };
     },
     /** A user of the tenant's organization with the given role, logged in. */
-    async user(tenant: Tenant, role: string): Promise<Tenant> {
+    async user(tenant: Tenant, role: string, extra: Record<string, string> = {}): Promise<Tenant> {
       const email = `${role}-${randomUUID()}@lab.test`;
       const password = 'another long password';
-      const created = await tenant.call({ method: 'POST', url: '/api/users', payload: { email, password, role, name: role } });
+      const created = await tenant.call({ method: 'POST', url: '/api/users', payload: { email, password, role, name: role, ...(role === 'ecp' && !extra.customerId ? { customerId: `ECP-${randomUUID().slice(0, 6)}` } : {}), ...extra } });
       if (created.statusCode !== 201) throw new Error(`user create failed: ${created.statusCode} ${created.body}`);
       const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
       if (login.statusCode !== 200) throw new Error(`login failed: ${login.statusCode} ${login.body}`);

@@ -1,0 +1,243 @@
+import { and, asc, desc, eq, gte, ilike, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client.ts';
+import { orderEvents, orders, scans } from '../../db/schema/index.ts';
+import { toPage, type Cursor, type Paged } from '../../platform/http.ts';
+import { currentStationOf, nextScanOf } from './order-tracking.ts';
+import type { OrderStatus } from './order-status.ts';
+import type { Order, TimelineEntry } from './orders.schema.ts';
+
+export type OrderRow = typeof orders.$inferSelect;
+export type NewOrderRow = typeof orders.$inferInsert;
+
+export function toOrder(r: OrderRow): Order {
+  return {
+    id: r.id,
+    orderNumber: r.orderNumber,
+    status: r.status as OrderStatus,
+    route: r.route,
+    currentStation: r.currentStation,
+    nextScan: ['shipped', 'completed', 'cancelled'].includes(r.status) ? null : nextScanOf(r.route, r.routePosition, r.routeInside),
+    customerId: r.customerId,
+    patientRef: r.patientRef,
+    rx: r.rx,
+    lensType: r.lensType,
+    lensMaterial: r.lensMaterial,
+    coating: r.coating,
+    frameType: r.frameType,
+    priority: r.priority as Order['priority'],
+    dueDate: r.dueDate?.toISOString() ?? null,
+    price: r.price,
+    remakeCount: r.remakeCount,
+    limsJobId: r.limsJobId,
+    limsStatus: r.limsStatus,
+    trackingNumber: r.trackingNumber,
+    carrier: r.carrier,
+    source: r.source,
+    orderDate: r.receivedAt.toISOString(),
+    shippedAt: r.shippedAt?.toISOString() ?? null,
+    completedAt: r.completedAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+export interface OrderEventRow {
+  orderId: string;
+  at: Date;
+  type: string;
+  fromStatus?: string | null;
+  toStatus?: string | null;
+  actorType: string;
+  actorId?: string | null;
+  note?: string | null;
+  data?: unknown;
+}
+
+export interface ScanRow {
+  orderId: string;
+  station: string;
+  event: string;
+  at: Date;
+  operator: string | null;
+  equipmentId: string | null;
+  reason: string | null;
+  source: string;
+  recordedBy: string;
+}
+
+export interface OrderFilter {
+  status?: OrderStatus;
+  station?: string;
+  from?: Date;
+  to?: Date;
+  search?: string;
+  customerId?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: string) => UUID.test(s);
+
+export type OrdersRepository = ReturnType<typeof createOrdersRepository>;
+
+export function createOrdersRepository(db: Db) {
+  /** An order id, or an order number (scanners read the ticket). */
+  const refCondition = (orgId: string, ref: string) =>
+    and(eq(orders.organizationId, orgId), isUuid(ref) ? or(eq(orders.id, ref), eq(orders.orderNumber, ref)) : eq(orders.orderNumber, ref));
+
+  return {
+    async insert(tx: Db, row: NewOrderRow): Promise<OrderRow> {
+      const [created] = await tx.insert(orders).values(row).returning();
+      return created!;
+    },
+
+    async insertMany(tx: Db, rows: NewOrderRow[]): Promise<OrderRow[]> {
+      return rows.length ? tx.insert(orders).values(rows).returning() : [];
+    },
+
+    async findByRef(orgId: string, ref: string, tx: Db = db): Promise<OrderRow | undefined> {
+      const [row] = await tx.select().from(orders).where(refCondition(orgId, ref)).limit(1);
+      return row;
+    },
+
+    /** Locks the order for the rest of the transaction (PostgreSQL; PGlite is single-connection). */
+    async lockByRef(tx: Db, orgId: string, ref: string): Promise<OrderRow | undefined> {
+      const [row] = await tx.select().from(orders).where(refCondition(orgId, ref)).limit(1).for('update');
+      return row;
+    },
+
+    /** Orders named by id or number, locked in id order (a fixed order avoids deadlocks). */
+    async lockManyByRefs(tx: Db, orgId: string, refs: readonly string[]): Promise<OrderRow[]> {
+      const ids = refs.filter(isUuid);
+      const numbers = [...new Set(refs)];
+      if (!refs.length) return [];
+      return tx
+        .select()
+        .from(orders)
+        .where(and(eq(orders.organizationId, orgId), or(ids.length ? inArray(orders.id, ids) : undefined, inArray(orders.orderNumber, numbers))))
+        .orderBy(asc(orders.id))
+        .for('update');
+    },
+
+    async existingNumbers(tx: Db, orgId: string, numbers: readonly string[]): Promise<Set<string>> {
+      if (!numbers.length) return new Set();
+      const rows = await tx.select({ n: orders.orderNumber }).from(orders).where(and(eq(orders.organizationId, orgId), inArray(orders.orderNumber, [...numbers])));
+      return new Set(rows.map((r) => r.n));
+    },
+
+    async list(orgId: string, filter: OrderFilter, page: { limit: number; after?: Cursor }): Promise<Paged<Order>> {
+      const conditions: Array<SQL | undefined> = [eq(orders.organizationId, orgId)];
+      if (filter.status) conditions.push(eq(orders.status, filter.status));
+      if (filter.station) conditions.push(eq(orders.currentStation, filter.station));
+      if (filter.from) conditions.push(gte(orders.receivedAt, filter.from));
+      if (filter.to) conditions.push(lte(orders.receivedAt, filter.to));
+      if (filter.customerId) conditions.push(eq(orders.customerId, filter.customerId));
+      if (filter.search) {
+        const like = `${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        conditions.push(or(ilike(orders.orderNumber, like), eq(orders.patientRef, filter.search), eq(orders.limsJobId, filter.search)));
+      }
+      const after = page.after;
+      if (after) {
+        const at = new Date(after.at);
+        conditions.push(or(lt(orders.receivedAt, at), and(eq(orders.receivedAt, at), lt(orders.id, after.id))));
+      }
+      const rows = await db
+        .select()
+        .from(orders)
+        .where(and(...conditions))
+        .orderBy(desc(orders.receivedAt), desc(orders.id))
+        .limit(page.limit + 1);
+      return toPage(rows.map(toOrder), page.limit, (o) => ({ at: o.orderDate, id: o.id }));
+    },
+
+    async update(tx: Db, orgId: string, id: string, changes: Partial<NewOrderRow>): Promise<OrderRow> {
+      const [row] = await tx.update(orders).set(changes).where(and(eq(orders.organizationId, orgId), eq(orders.id, id))).returning();
+      return row!;
+    },
+
+    /** Writes the tracking state of many orders in one statement (after a batch of scans). */
+    async updateTracking(
+      tx: Db,
+      orgId: string,
+      rows: ReadonlyArray<{ id: string; status: string; routePosition: number; routeInside: boolean; lastScanAt: Date; remakeCount: number; updatedAt: Date }>,
+    ): Promise<void> {
+      if (!rows.length) return;
+      await tx.execute(sql`
+        update orders o set status = u.status, route_position = u.route_position, route_inside = u.route_inside,
+          current_station = case when u.route_position < jsonb_array_length(o.route) then o.route ->> u.route_position else null end,
+          last_scan_at = u.last_scan_at, remake_count = u.remake_count, updated_at = u.updated_at
+        from unnest(${sql.param(rows.map((r) => r.id))}::uuid[], ${sql.param(rows.map((r) => r.status))}::text[],
+          ${sql.param(rows.map((r) => r.routePosition))}::int[], ${sql.param(rows.map((r) => r.routeInside))}::bool[],
+          ${sql.param(rows.map((r) => r.lastScanAt.toISOString()))}::timestamptz[], ${sql.param(rows.map((r) => r.remakeCount))}::int[],
+          ${sql.param(rows.map((r) => r.updatedAt.toISOString()))}::timestamptz[])
+          as u(id, status, route_position, route_inside, last_scan_at, remake_count, updated_at)
+        where o.organization_id = ${orgId}::uuid and o.id = u.id`);
+    },
+
+    async insertEvents(tx: Db, orgId: string, rows: readonly OrderEventRow[]): Promise<void> {
+      if (!rows.length) return;
+      await tx.insert(orderEvents).values(
+        rows.map((r) => ({
+          organizationId: orgId,
+          orderId: r.orderId,
+          at: r.at,
+          type: r.type,
+          fromStatus: r.fromStatus ?? null,
+          toStatus: r.toStatus ?? null,
+          actorType: r.actorType,
+          actorId: r.actorId ?? null,
+          note: r.note ?? null,
+          data: r.data ?? null,
+        })),
+      );
+    },
+
+    /** Inserts scans in one statement; returns their ids in input order. */
+    async insertScans(tx: Db, orgId: string, rows: readonly ScanRow[]): Promise<string[]> {
+      if (!rows.length) return [];
+      const p = <T>(f: (r: ScanRow) => T) => sql.param(rows.map(f));
+      const inserted = await queryRows<{ id: string }>(tx, sql`
+        insert into scans (organization_id, order_id, station, event, at, operator, equipment_id, reason, source, recorded_by)
+        select ${orgId}::uuid, * from unnest(${p((r) => r.orderId)}::uuid[], ${p((r) => r.station)}::text[], ${p((r) => r.event)}::text[],
+          ${p((r) => r.at.toISOString())}::timestamptz[], ${p((r) => r.operator)}::text[], ${p((r) => r.equipmentId)}::uuid[],
+          ${p((r) => r.reason)}::text[], ${p((r) => r.source)}::text[], ${p((r) => r.recordedBy)}::text[])
+        returning id`);
+      return inserted.map((r) => r.id);
+    },
+
+    async timeline(orgId: string, orderId: string): Promise<TimelineEntry[]> {
+      const [events, scanRows] = await Promise.all([
+        db.select().from(orderEvents).where(and(eq(orderEvents.organizationId, orgId), eq(orderEvents.orderId, orderId))).orderBy(asc(orderEvents.at), asc(orderEvents.recordedAt)),
+        db.select().from(scans).where(and(eq(scans.organizationId, orgId), eq(scans.orderId, orderId))).orderBy(asc(scans.at), asc(scans.recordedAt)),
+      ]);
+      const entries: Array<TimelineEntry & { sortKey: number; tie: number }> = [
+        ...events.map((e) => ({
+          at: e.at.toISOString(),
+          type: e.type,
+          fromStatus: e.fromStatus,
+          toStatus: e.toStatus,
+          note: e.note,
+          actor: e.actorId ? `${e.actorType}:${e.actorId}` : e.actorType,
+          ...(e.data ? { data: e.data } : {}),
+          sortKey: e.at.getTime(),
+          tie: e.recordedAt.getTime(),
+        })),
+        ...scanRows.map((s) => ({
+          at: s.at.toISOString(),
+          type: 'scan',
+          station: s.station,
+          event: s.event,
+          reason: s.reason,
+          operator: s.operator,
+          actor: s.recordedBy,
+          sortKey: s.at.getTime(),
+          tie: s.recordedAt.getTime(),
+        })),
+      ];
+      // Oldest first; at equal times a scan precedes the status change it caused.
+      entries.sort((a, b) => a.sortKey - b.sortKey || (a.type === 'scan' ? 0 : 1) - (b.type === 'scan' ? 0 : 1) || a.tie - b.tie);
+      return entries.map(({ sortKey: _s, tie: _t, ...e }) => e);
+    },
+
+    currentStationOf,
+  };
+}

@@ -1,0 +1,99 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+
+// Rollups are sums, so each writer adds its deltas with INSERT … ON CONFLICT DO UPDATE inside the
+// transaction that records the facts: a rollup row never disagrees with the facts it summarises.
+// Callers group deltas first (one row per key per batch) — a statement may not touch a row twice.
+
+export interface DailyProductDelta {
+  day: string;
+  lensType: string;
+  lensMaterial: string;
+  coating: string;
+  received?: number;
+  shipped?: number;
+  completed?: number;
+  cancelled?: number;
+  rejects?: number;
+  shippedOnTime?: number;
+  shippedWithDueDate?: number;
+  turnaroundHoursSum?: number;
+  revenueReceived?: number;
+  revenueShipped?: number;
+}
+
+export interface StationHourDelta {
+  station: string;
+  hour: Date;
+  scansIn?: number;
+  scansOut?: number;
+  rejects?: number;
+}
+
+const DAILY_FIELDS = ['received', 'shipped', 'completed', 'cancelled', 'rejects', 'shippedOnTime', 'shippedWithDueDate', 'turnaroundHoursSum', 'revenueReceived', 'revenueShipped'] as const;
+
+/** Sums deltas that share a key, so one statement touches each rollup row once. */
+export function groupDailyDeltas(deltas: readonly DailyProductDelta[]): DailyProductDelta[] {
+  const byKey = new Map<string, DailyProductDelta>();
+  for (const d of deltas) {
+    const key = `${d.day}|${d.lensType}|${d.lensMaterial}|${d.coating}`;
+    const acc = byKey.get(key) ?? { day: d.day, lensType: d.lensType, lensMaterial: d.lensMaterial, coating: d.coating };
+    for (const f of DAILY_FIELDS) if (d[f]) acc[f] = (acc[f] ?? 0) + d[f]!;
+    byKey.set(key, acc);
+  }
+  return [...byKey.values()];
+}
+
+export function groupStationDeltas(deltas: readonly StationHourDelta[]): StationHourDelta[] {
+  const byKey = new Map<string, StationHourDelta>();
+  for (const d of deltas) {
+    const key = `${d.station}|${d.hour.getTime()}`;
+    const acc = byKey.get(key) ?? { station: d.station, hour: d.hour };
+    acc.scansIn = (acc.scansIn ?? 0) + (d.scansIn ?? 0);
+    acc.scansOut = (acc.scansOut ?? 0) + (d.scansOut ?? 0);
+    acc.rejects = (acc.rejects ?? 0) + (d.rejects ?? 0);
+    byKey.set(key, acc);
+  }
+  return [...byKey.values()];
+}
+
+export async function addDailyProductDeltas(tx: Db, orgId: string, deltas: readonly DailyProductDelta[]): Promise<void> {
+  const rows = groupDailyDeltas(deltas);
+  if (!rows.length) return;
+  const col = (f: (typeof DAILY_FIELDS)[number]) => sql.param(rows.map((r) => r[f] ?? 0));
+  await tx.execute(sql`
+    insert into daily_product_rollups as r (organization_id, day, lens_type, lens_material, coating, received, shipped, completed, cancelled, rejects,
+      shipped_on_time, shipped_with_due_date, turnaround_hours_sum, revenue_received, revenue_shipped)
+    select ${orgId}::uuid, * from unnest(${sql.param(rows.map((r) => r.day))}::date[], ${sql.param(rows.map((r) => r.lensType))}::text[],
+      ${sql.param(rows.map((r) => r.lensMaterial))}::text[], ${sql.param(rows.map((r) => r.coating))}::text[],
+      ${col('received')}::int[], ${col('shipped')}::int[], ${col('completed')}::int[], ${col('cancelled')}::int[], ${col('rejects')}::int[],
+      ${col('shippedOnTime')}::int[], ${col('shippedWithDueDate')}::int[], ${col('turnaroundHoursSum')}::float8[],
+      ${col('revenueReceived')}::float8[], ${col('revenueShipped')}::float8[])
+    on conflict (organization_id, day, lens_type, lens_material, coating) do update set
+      received = r.received + excluded.received, shipped = r.shipped + excluded.shipped, completed = r.completed + excluded.completed,
+      cancelled = r.cancelled + excluded.cancelled, rejects = r.rejects + excluded.rejects,
+      shipped_on_time = r.shipped_on_time + excluded.shipped_on_time, shipped_with_due_date = r.shipped_with_due_date + excluded.shipped_with_due_date,
+      turnaround_hours_sum = r.turnaround_hours_sum + excluded.turnaround_hours_sum,
+      revenue_received = r.revenue_received + excluded.revenue_received, revenue_shipped = r.revenue_shipped + excluded.revenue_shipped`);
+}
+
+export async function addStationHourDeltas(tx: Db, orgId: string, deltas: readonly StationHourDelta[]): Promise<void> {
+  const rows = groupStationDeltas(deltas);
+  if (!rows.length) return;
+  await tx.execute(sql`
+    insert into station_hourly_rollups as r (organization_id, station, hour, scans_in, scans_out, rejects)
+    select ${orgId}::uuid, * from unnest(${sql.param(rows.map((r) => r.station))}::text[], ${sql.param(rows.map((r) => r.hour.toISOString()))}::timestamptz[],
+      ${sql.param(rows.map((r) => r.scansIn ?? 0))}::int[], ${sql.param(rows.map((r) => r.scansOut ?? 0))}::int[], ${sql.param(rows.map((r) => r.rejects ?? 0))}::int[])
+    on conflict (organization_id, station, hour) do update set
+      scans_in = r.scans_in + excluded.scans_in, scans_out = r.scans_out + excluded.scans_out, rejects = r.rejects + excluded.rejects`);
+}
+
+/** New facts on these local days: their station states must be derived again. */
+export async function markStateDaysDirty(tx: Db, orgId: string, days: Iterable<string>): Promise<void> {
+  const list = [...new Set(days)];
+  if (!list.length) return;
+  await tx.execute(sql`
+    insert into station_state_days (organization_id, day, dirty)
+    select ${orgId}::uuid, d, true from unnest(${sql.param(list)}::date[]) as d
+    on conflict (organization_id, day) do update set dirty = true`);
+}

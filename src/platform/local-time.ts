@@ -1,0 +1,47 @@
+import { localToUtcMs } from '../analytics/station-state/shift-calendar.ts';
+
+// Calendar days in an organization's time zone (CONTRACT §2: "day", "today" and daily series are
+// in the organization's time zone). Intl's zone database is data, so these stay pure.
+
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function dayFormatter(timeZone: string): Intl.DateTimeFormat {
+  let f = dayFormatters.get(timeZone);
+  if (!f) {
+    // en-CA formats as YYYY-MM-DD.
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The local calendar day of an instant, 'YYYY-MM-DD'. */
+export function localDay(at: Date | number, timeZone: string): string {
+  return dayFormatter(timeZone).format(at);
+}
+
+/** The start of the UTC hour containing an instant (station rollups bucket by UTC hour). */
+export function utcHourStart(at: Date | number): Date {
+  const ms = typeof at === 'number' ? at : at.getTime();
+  return new Date(ms - (ms % 3_600_000));
+}
+
+/** 'YYYY-MM-DD' + n days. */
+export function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+
+/** The instant a local day 'YYYY-MM-DD' starts in a time zone. */
+export function localDayStart(day: string, timeZone: string): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(localToUtcMs(y, m, d, 0, timeZone));
+}
+
+/** A query bound: a date means the start (from) or the end (to) of that local day; an instant is itself. */
+export function parseBound(value: string, timeZone: string, side: 'from' | 'to'): Date {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(value);
+  return side === 'from' ? localDayStart(value, timeZone) : new Date(localDayStart(addDays(value, 1), timeZone).getTime() - 1);
+}
