@@ -46,6 +46,8 @@ import { createScansService } from './modules/orders/scans.service.ts';
 import { createQualityRepository } from './modules/quality/quality.repository.ts';
 import { qualityRoutes } from './modules/quality/quality.routes.ts';
 import { createQualityService } from './modules/quality/quality.service.ts';
+import { importRoutes } from './modules/import/import.routes.ts';
+import { createImportService } from './modules/import/import.service.ts';
 
 export interface AppDeps {
   config: Config;
@@ -184,6 +186,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const scans = createScansService({ db, repo: ordersRepo, quality: qualityRepo, labConfig, events, clock });
   await app.register(ordersRoutes, { orders });
   await app.register(scansRoutes, { scans });
+  await app.register(importRoutes, { importer: createImportService({ db, orders: ordersRepo, quality: qualityRepo, labConfig, events, clock }) });
   await app.register(qualityRoutes, { quality: createQualityService({ db, repo: qualityRepo, orders: ordersRepo, labConfig, events, clock }) });
 
   // --- equipment and telemetry --------------------------------------------------------------

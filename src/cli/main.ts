@@ -3,11 +3,13 @@ import { ConfigError } from '../config.ts';
 import { DataDirLockedError } from '../db/lockfile.ts';
 import { registerAdminCommands } from './admin.commands.ts';
 import { registerServerCommands } from './server.commands.ts';
+import { registerImportCommands } from './import.commands.ts';
 
 export function buildCli(): Command {
   const program = new Command('ils').description('ILS — the Integrated Lens System').showHelpAfterError();
   registerServerCommands(program);
   registerAdminCommands(program);
+  registerImportCommands(program);
   return program;
 }
 

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type Tenant, type TestApp } from '../../../test/support/app.ts';
+import { orderBody } from '../../../test/support/orders.ts';
+
+const day = (d: number, h: number, m = 0) => new Date(Date.UTC(2026, 5, d, h, m)).toISOString();
+const fullRoute = (d: number) => [
+  { station: 'surfacing', event: 'in', at: day(d, 8) }, { station: 'surfacing', event: 'out', at: day(d, 8, 20) },
+  { station: 'coating', event: 'in', at: day(d, 9) }, { station: 'coating', event: 'out', at: day(d, 11) },
+  { station: 'edging', event: 'in', at: day(d, 12) }, { station: 'edging', event: 'out', at: day(d, 12, 10) },
+  { station: 'quality_check', event: 'in', at: day(d, 13) }, { station: 'quality_check', event: 'out', at: day(d, 13, 5) },
+  { station: 'shipping', event: 'in', at: day(d, 14) }, { station: 'shipping', event: 'out', at: day(d, 14, 5) },
+];
+
+describe('order history import', () => {
+  let sut: TestApp;
+  let lab: Tenant;
+  beforeAll(async () => {
+    sut = await createTestApp();
+    lab = await sut.given.org();
+  });
+  afterAll(() => sut.close());
+
+  const post = (body: string, type = 'application/x-ndjson') => lab.call({ method: 'POST', url: '/api/import/orders', headers: { 'content-type': type }, payload: body });
+
+  const ndjson = [
+    JSON.stringify(orderBody({ orderNumber: 'H-1', orderDate: day(1, 7), scans: fullRoute(1), shippedAt: day(1, 14, 5), completedAt: day(3, 10), dueDate: '2026-06-04' })),
+    '{"orderNumber": "H-2", broken json',
+    JSON.stringify(orderBody({ orderNumber: 'H-3', orderDate: day(2, 7), rx: { od: { sphere: -2.3 }, os: { sphere: 1 }, pd: 60 } })),
+    JSON.stringify(orderBody({ orderNumber: 'H-4', orderDate: day(2, 7), scans: [{ station: 'edging', event: 'in', at: day(2, 8) }] })),
+    JSON.stringify(orderBody({ orderNumber: 'H-1', orderDate: day(1, 7) })),
+    '',
+    JSON.stringify(orderBody({ orderNumber: 'H-5', orderDate: day(2, 7), scans: [{ station: 'surfacing', event: 'in', at: day(2, 8) }, { station: 'surfacing', event: 'reject', at: day(2, 8, 30), issueType: 'surface_defect', reason: 'scratch' }, { station: 'surfacing', event: 'in', at: day(2, 9) }] })),
+  ].join('\n');
+
+  it('loads valid lines, reports each bad line by number, and keeps the history', async () => {
+    const res = await post(ndjson);
+    expect(res.statusCode, res.body).toBe(200);
+    const data = res.json().data;
+    expect(data).toMatchObject({ imported: 2, duplicates: 1, errorCount: 3 });
+    expect(data.errors.map((e: { line: number; code: string }) => [e.line, e.code])).toEqual([[2, 'MALFORMED_LINE'], [3, 'RX_INVALID'], [4, 'SCAN_REJECTED']]);
+
+    const h1 = (await lab.call({ method: 'GET', url: '/api/orders/H-1' })).json().data;
+    expect(h1).toMatchObject({ status: 'completed', orderDate: day(1, 7), shippedAt: day(1, 14, 5), currentStation: null });
+    expect(h1.timeline.filter((t: { type: string }) => t.type === 'scan')).toHaveLength(10);
+    expect(h1.timeline.at(-1)).toMatchObject({ type: 'status_changed', toStatus: 'completed', at: day(3, 10) });
+
+    const h5 = (await lab.call({ method: 'GET', url: '/api/orders/H-5' })).json().data;
+    expect(h5).toMatchObject({ status: 'in_production', currentStation: 'surfacing', remakeCount: 1, nextScan: { station: 'surfacing', events: ['out', 'reject'] } });
+    const issues = (await lab.call({ method: 'GET', url: '/api/quality-issues' })).json().data.items;
+    expect(issues).toEqual([expect.objectContaining({ orderId: h5.id, issueType: 'surface_defect', remake: true, at: day(2, 8, 30) })]);
+  });
+
+  it('creates nothing the second time the same file is imported', async () => {
+    const again = (await post(ndjson)).json().data;
+    expect(again).toMatchObject({ imported: 0, duplicates: 3, errorCount: 3 });
+    const all = (await lab.call({ method: 'GET', url: '/api/orders', query: { search: 'H-' } })).json().data.items;
+    expect(all.map((o: { orderNumber: string }) => o.orderNumber).sort()).toEqual(['H-1', 'H-5']);
+  });
+
+  it('reads CSV with a header row, quoted fields and nested columns', async () => {
+    const csv = [
+      'orderNumber,orderDate,lensType,lensMaterial,coating,rx.od.sphere,rx.od.cylinder,rx.od.axis,rx.os.sphere,rx.pd,patientRef,scans',
+      `C-1,${day(5, 7)},single_vision,cr39,none,-1.5,-0.5,180,-1.25,62,"Doe, ""Jane""","[{""station"":""surfacing"",""event"":""in"",""at"":""${day(5, 8)}""}]"`,
+      `C-2,${day(5, 7)},single_vision,cr39,none,abc,,,-1.25,62,,`,
+      `C-3,${day(5, 8)},single_vision,cr39,none,0.25,,,0.5,61,"multi`,
+      `line note",`,
+    ].join('\r\n');
+    const res = await post(csv, 'text/csv');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().data).toMatchObject({ imported: 2, errorCount: 1, errors: [{ line: 3 }] });
+    const c1 = (await lab.call({ method: 'GET', url: '/api/orders/C-1' })).json().data;
+    expect(c1).toMatchObject({ patientRef: 'Doe, "Jane"', route: ['surfacing', 'edging', 'quality_check', 'shipping'], status: 'in_production' });
+    expect((await lab.call({ method: 'GET', url: '/api/orders/C-3' })).json().data.patientRef).toBe('multi\nline note');
+  });
+
+  it('refuses other content types and non-managers', async () => {
+    expect((await lab.call({ method: 'POST', url: '/api/import/orders', payload: { orders: [] } })).statusCode).toBe(415);
+    const tech = await sut.given.user(lab, 'lab_tech');
+    expect((await tech.call({ method: 'POST', url: '/api/import/orders', headers: { 'content-type': 'application/x-ndjson' }, payload: ndjson })).statusCode).toBe(403);
+  });
+});
