@@ -40,14 +40,20 @@ import { stationsRoutes } from './modules/stations/stations.routes.ts';
 import { createStationsService } from './modules/stations/stations.service.ts';
 import { createOrdersRepository } from './modules/orders/orders.repository.ts';
 import { ordersRoutes } from './modules/orders/orders.routes.ts';
-import { createOrdersService } from './modules/orders/orders.service.ts';
+import { createOrdersService, type OrderCreatedHook } from './modules/orders/orders.service.ts';
 import { scansRoutes } from './modules/orders/scans.routes.ts';
 import { createScansService } from './modules/orders/scans.service.ts';
 import { createQualityRepository } from './modules/quality/quality.repository.ts';
 import { qualityRoutes } from './modules/quality/quality.routes.ts';
 import { createQualityService } from './modules/quality/quality.service.ts';
+import { realtimeRoutes } from './modules/realtime/realtime.routes.ts';
+import type { RealtimeOptions } from './modules/realtime/realtime-gateway.ts';
+import type { Fanout } from './platform/fanout.ts';
 import { importRoutes } from './modules/import/import.routes.ts';
 import { createImportService } from './modules/import/import.service.ts';
+import { createStationStateRepository } from './modules/station-state/station-state.repository.ts';
+import { stationStateRoutes } from './modules/station-state/station-state.routes.ts';
+import { createStationStateService } from './modules/station-state/station-state.service.ts';
 
 export interface AppDeps {
   config: Config;
@@ -57,6 +63,10 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** Prefix for shared rate-limit keys in Redis (tests give each app its own). */
   namespace?: string;
+  /** Real-time fan-out; default: Redis pub/sub when `redis` is given, else in-process. */
+  fanout?: Fanout;
+  /** Real-time channel limits and timers (tests shorten them); defaults in realtime-gateway.ts. */
+  realtime?: Partial<RealtimeOptions>;
 }
 
 export interface Lifecycle {
@@ -68,6 +78,8 @@ declare module 'fastify' {
     lifecycle: Lifecycle;
     events: EventBus;
     metrics: Metrics;
+    /** Background work, run by the scheduler on the leader instance (and by tests directly). */
+    jobs: Record<string, () => Promise<unknown>>;
     /** Every route registered, in order (the robustness and tenancy probes walk it). */
     routeTable: Array<{ method: string; url: string; public: boolean }>;
   }
@@ -106,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('events', events);
   app.decorate('metrics', metrics);
   app.decorate('routeTable', []);
+  app.decorate('jobs', {});
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') app.routeTable.push({ method, url: route.url, public: route.config?.public === true });
@@ -182,12 +195,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(labSettingsRoutes, { labSettings: createLabSettingsService({ db, labConfig, clock }) });
   const ordersRepo = createOrdersRepository(db);
   const qualityRepo = createQualityRepository(db);
-  const orders = createOrdersService({ db, repo: ordersRepo, labConfig, events, clock });
+  // Work that commits with each new order (the LIMS outbox registers here, below).
+  const orderCreatedHooks: OrderCreatedHook[] = [];
+  const orders = createOrdersService({ db, repo: ordersRepo, labConfig, events, clock, onCreated: orderCreatedHooks });
   const scans = createScansService({ db, repo: ordersRepo, quality: qualityRepo, labConfig, events, clock });
   await app.register(ordersRoutes, { orders });
   await app.register(scansRoutes, { scans });
+  const stationState = createStationStateService({ db, repo: createStationStateRepository(db), labConfig, clock });
+  app.jobs.refreshStationStates = () => stationState.refreshAll();
+  await app.register(stationStateRoutes, { stationState });
   await app.register(importRoutes, { importer: createImportService({ db, orders: ordersRepo, quality: qualityRepo, labConfig, events, clock }) });
   await app.register(qualityRoutes, { quality: createQualityService({ db, repo: qualityRepo, orders: ordersRepo, labConfig, events, clock }) });
+  // LIMS: signed webhook in, outbox out (src/modules/lims). Imported here while several hands edit this file.
+  const { limsPlugin } = await import('./modules/lims/lims.plugin.ts');
+  await app.register(limsPlugin, { db, orders, ordersRepo, scans, labConfig, events, clock, orderCreatedHooks });
+  await app.register(realtimeRoutes, { authenticate: auth.authenticate, clock, redis, fanout: deps.fanout, options: deps.realtime });
 
   // --- equipment and telemetry --------------------------------------------------------------
   // (registered by src/modules/equipment; keep additions for that module inside this block)
