@@ -46,6 +46,13 @@ import { createScansService } from './modules/orders/scans.service.ts';
 import { createQualityRepository } from './modules/quality/quality.repository.ts';
 import { qualityRoutes } from './modules/quality/quality.routes.ts';
 import { createQualityService } from './modules/quality/quality.service.ts';
+import { createEquipmentRepository } from './modules/equipment/equipment.repository.ts';
+import { equipmentRoutes } from './modules/equipment/equipment.routes.ts';
+import { createEquipmentService } from './modules/equipment/equipment.service.ts';
+import { createTelemetryRepository } from './modules/equipment/telemetry.repository.ts';
+import { telemetryRoutes } from './modules/equipment/telemetry.routes.ts';
+import { createTelemetryService } from './modules/equipment/telemetry.service.ts';
+import { pruneTelemetry } from './modules/equipment/telemetry-retention.ts';
 import { realtimeRoutes } from './modules/realtime/realtime.routes.ts';
 import type { RealtimeOptions } from './modules/realtime/realtime-gateway.ts';
 import type { Fanout } from './platform/fanout.ts';
@@ -212,17 +219,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(realtimeRoutes, { authenticate: auth.authenticate, clock, redis, fanout: deps.fanout, options: deps.realtime });
 
   // --- equipment and telemetry --------------------------------------------------------------
-  // (registered by src/modules/equipment; keep additions for that module inside this block)
-  // Imported here, not at the top, while several hands edit this file; hoist into the imports on merge.
-  const { createEquipmentRepository } = await import('./modules/equipment/equipment.repository.ts');
-  const { createEquipmentService } = await import('./modules/equipment/equipment.service.ts');
-  const { equipmentRoutes } = await import('./modules/equipment/equipment.routes.ts');
-  const { createTelemetryRepository } = await import('./modules/equipment/telemetry.repository.ts');
-  const { createTelemetryService } = await import('./modules/equipment/telemetry.service.ts');
-  const { telemetryRoutes } = await import('./modules/equipment/telemetry.routes.ts');
   const equipmentRepo = createEquipmentRepository(db);
   await app.register(equipmentRoutes, { equipment: createEquipmentService({ db, repo: equipmentRepo, events, clock }) });
   await app.register(telemetryRoutes, { telemetry: createTelemetryService({ repo: createTelemetryRepository(db), equipment: equipmentRepo, events, clock }) });
+  app.jobs.pruneTelemetry = () => pruneTelemetry(db, { rawRetentionDays: config.TELEMETRY_RAW_RETENTION_DAYS, now: clock.now() });
 
   app.addHook('onClose', async () => {
     await events.drain();

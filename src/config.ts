@@ -32,6 +32,9 @@ const ZEnv = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(168),
   // Largest accepted JSON body. 5,000 scans per batch at ~200 B each is ~1 MB; imports stream.
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
+  // Raw telemetry is kept this long (hourly aggregates forever): 30 days covers the 48 h
+  // failure-risk features and a month of per-machine drill-down.
+  TELEMETRY_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   // How long shutdown waits for in-flight requests before forcing the exit.
   SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
 });

@@ -20,7 +20,10 @@ export async function openTestDatabase(): Promise<Database> {
     } finally {
       await admin.end();
     }
-    const database = fromPgPool(new pg.Pool({ connectionString: withDatabase(url, name), max: 10 }));
+    const pool = new pg.Pool({ connectionString: withDatabase(url, name), max: 10 });
+    // DROP … WITH (FORCE) may terminate a connection still closing after pool.end() (57P01).
+    pool.on('error', () => undefined);
+    const database = fromPgPool(pool);
     const close = database.close;
     return {
       ...database,

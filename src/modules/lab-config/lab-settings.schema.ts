@@ -35,8 +35,6 @@ export const ZLabSettings = z
     serviceLevel: z.number().min(0.5).max(0.995),
     /** Share of a paid shift spent on production (breaks, cleaning, meetings excluded). */
     productiveFraction: z.number().gt(0).max(1),
-    /** Raw telemetry is kept this many days; hourly aggregates forever. */
-    telemetryRawRetentionDays: z.number().int().min(1).max(3650),
   })
   .strict();
 export type LabSettings = z.infer<typeof ZLabSettings>;
@@ -52,8 +50,6 @@ export const DEFAULT_LAB_SETTINGS: LabSettings = {
   serviceLevel: 0.9,
   // 0.85: ~7 h of an 8.5 h shift on production (two breaks, start-up, clean-down).
   productiveFraction: 0.85,
-  // 30 days of raw readings covers the 48 h failure-risk features and a month of drill-down.
-  telemetryRawRetentionDays: 30,
 };
 
 /** Stored settings over the defaults (a stored value always wins; unknown stored keys dropped). */

@@ -1,13 +1,32 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { envelope, ok, paged } from '../../platform/http.ts';
+import { acceptDcsOrders, DCS_CONTENT_TYPE, orderAsDcs } from '../dcs/dcs-http.ts';
 import type { OrdersService } from './orders.service.ts';
 import { ZCreateOrder, ZListOrdersQuery, ZOrder, ZOrderParams, ZOrderWithTimeline, ZShipOrder, ZUpdateStatus } from './orders.schema.ts';
 
 export const ordersRoutes: FastifyPluginAsyncZod<{ orders: OrdersService }> = async (app, { orders }) => {
+  acceptDcsOrders(app);
+
   app.post('/api/orders', {
-    schema: { tags: ['orders'], summary: 'Take an order: the Rx is validated as a lab would, the route derived from the product', body: ZCreateOrder, response: { 201: envelope(ZOrder) } },
+    schema: {
+      tags: ['orders'],
+      summary: 'Take an order (JSON, or a VCA DCS job as text/x-vca-dcs): the Rx is validated as a lab would, the route derived from the product',
+      consumes: ['application/json', DCS_CONTENT_TYPE],
+      body: ZCreateOrder,
+      response: { 201: envelope(ZOrder) },
+    },
     preHandler: app.requireRole('admin', 'manager', 'lab_tech', 'ecp'),
-  }, async (req, reply) => reply.code(201).send(ok(await orders.create(req.auth, req.body))));
+  }, async (req, reply) => {
+    const source = req.headers['content-type']?.startsWith(DCS_CONTENT_TYPE) ? 'dcs' : 'api';
+    return reply.code(201).send(ok(await orders.create(req.auth, req.body, { source })));
+  });
+
+  app.get('/api/orders/:id.dcs', {
+    schema: { tags: ['orders'], summary: 'The order as a VCA DCS job file', params: ZOrderParams, produces: [DCS_CONTENT_TYPE] },
+  }, async (req, reply) => {
+    const order = await orders.get(req.auth, req.params.id);
+    return reply.type(`${DCS_CONTENT_TYPE}; charset=utf-8`).header('content-disposition', `attachment; filename="${order.orderNumber}.oma"`).send(orderAsDcs(order));
+  });
 
   app.get('/api/orders', {
     schema: { tags: ['orders'], summary: 'Orders, newest first (an ECP sees only its own)', querystring: ZListOrdersQuery, response: { 200: envelope(paged(ZOrder)) } },

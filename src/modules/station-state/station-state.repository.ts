@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
 import type { StationStateSnapshot } from '../../analytics/station-state/station-state.ts';
+import { MAINTENANCE_END_CODE, MANUAL_STATUS } from '../equipment/equipment-status.ts';
 
 // Reads the facts of one window for the station-state derivation and writes its result. All raw
 // SQL so the plans stay visible: every read is an index range on (organization_id, …, at).
@@ -16,6 +17,18 @@ export interface WindowOrder {
   orderId: string;
   route: string[];
   receivedAtMs: number;
+}
+
+/**
+ * Equipment events as the state derivation reads them (see equipment-status.ts for the same rules
+ * on the machine's own status): a maintenance event coded PM_END closes the window like a repair,
+ * and a manual status change is a repair (back to operational) or a failure (taken offline: the
+ * unit cannot work, unplanned from the line's point of view).
+ */
+export function stateEventType(type: string, code: string | null): 'failure' | 'repair' | 'maintenance' | 'error' | null {
+  if (type === MANUAL_STATUS) return code === 'offline' ? 'failure' : code === 'operational' ? 'repair' : null;
+  if (type === 'maintenance' && code === MAINTENANCE_END_CODE) return 'repair';
+  return type === 'failure' || type === 'repair' || type === 'maintenance' || type === 'error' ? type : null;
 }
 
 export type StationStateRepository = ReturnType<typeof createStationStateRepository>;
@@ -58,16 +71,19 @@ export function createStationStateRepository(db: Db) {
         sql`select id, route, (extract(epoch from received_at) * 1000)::bigint as received_ms from orders
             where organization_id = ${orgId}::uuid and (id = any(${sql.param(ids)}::uuid[]) or (received_at >= ${from}::timestamptz and received_at < ${to}::timestamptz))`,
       );
-      const equipmentEvents = await queryRows<{ station: string; equipment_id: string; type: string; at_ms: string; ends_ms: string | null }>(
+      const equipmentEvents = await queryRows<{ station: string; equipment_id: string; type: string; code: string | null; at_ms: string; ends_ms: string | null }>(
         db,
-        sql`select e.station, ev.equipment_id, ev.type, (extract(epoch from ev.at) * 1000)::bigint as at_ms, (extract(epoch from ev.ends_at) * 1000)::bigint as ends_ms
+        sql`select e.station, ev.equipment_id, ev.type, ev.code, (extract(epoch from ev.at) * 1000)::bigint as at_ms, (extract(epoch from ev.ends_at) * 1000)::bigint as ends_ms
             from equipment_events ev join equipment e on e.id = ev.equipment_id and e.organization_id = ev.organization_id
             where ev.organization_id = ${orgId}::uuid and ev.at >= ${from}::timestamptz and ev.at < ${to}::timestamptz order by ev.at`,
       );
       return {
         scans: scans.map((s): WindowScan => ({ orderId: s.order_id, station: s.station, event: s.event, atMs: Number(s.at_ms) })),
         orders: orders.map((o): WindowOrder => ({ orderId: o.id, route: o.route, receivedAtMs: Number(o.received_ms) })),
-        equipmentEvents: equipmentEvents.map((e) => ({ station: e.station, equipmentId: e.equipment_id, type: e.type as 'failure' | 'repair' | 'maintenance' | 'error', atMs: Number(e.at_ms), endsAtMs: e.ends_ms === null ? null : Number(e.ends_ms) })),
+        equipmentEvents: equipmentEvents.flatMap((e) => {
+          const type = stateEventType(e.type, e.code);
+          return type ? [{ station: e.station, equipmentId: e.equipment_id, type, atMs: Number(e.at_ms), endsAtMs: e.ends_ms === null ? null : Number(e.ends_ms) }] : [];
+        }),
       };
     },
     async saveDay(
