@@ -53,6 +53,7 @@ import { createTelemetryRepository } from './modules/equipment/telemetry.reposit
 import { telemetryRoutes } from './modules/equipment/telemetry.routes.ts';
 import { createTelemetryService } from './modules/equipment/telemetry.service.ts';
 import { pruneTelemetry } from './modules/equipment/telemetry-retention.ts';
+import { limsPlugin } from './modules/lims/lims.plugin.ts';
 import { realtimeRoutes } from './modules/realtime/realtime.routes.ts';
 import type { RealtimeOptions } from './modules/realtime/realtime-gateway.ts';
 import type { Fanout } from './platform/fanout.ts';
@@ -213,8 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(stationStateRoutes, { stationState });
   await app.register(importRoutes, { importer: createImportService({ db, orders: ordersRepo, quality: qualityRepo, labConfig, events, clock }) });
   await app.register(qualityRoutes, { quality: createQualityService({ db, repo: qualityRepo, orders: ordersRepo, labConfig, events, clock }) });
-  // LIMS: signed webhook in, outbox out (src/modules/lims). Imported here while several hands edit this file.
-  const { limsPlugin } = await import('./modules/lims/lims.plugin.ts');
+  // LIMS: signed webhook in, outbox out.
   await app.register(limsPlugin, { db, orders, ordersRepo, scans, labConfig, events, clock, orderCreatedHooks });
   await app.register(realtimeRoutes, { authenticate: auth.authenticate, clock, redis, fanout: deps.fanout, options: deps.realtime });
 

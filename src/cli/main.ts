@@ -4,12 +4,14 @@ import { DataDirLockedError } from '../db/lockfile.ts';
 import { registerAdminCommands } from './admin.commands.ts';
 import { registerServerCommands } from './server.commands.ts';
 import { registerImportCommands } from './import.commands.ts';
+import { registerSimulateCommands } from './simulate.commands.ts';
 
 export function buildCli(): Command {
   const program = new Command('ils').description('ILS — the Integrated Lens System').showHelpAfterError();
   registerServerCommands(program);
   registerAdminCommands(program);
   registerImportCommands(program);
+  registerSimulateCommands(program);
   return program;
 }
 
