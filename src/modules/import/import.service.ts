@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { orders } from '../../db/schema/index.ts';
 import type { AuthContext } from '../../platform/auth-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { EventBus } from '../../platform/events.ts';
@@ -10,11 +9,11 @@ import type { QualityRepository } from '../quality/quality.repository.ts';
 import { addDailyProductDeltas, addStationHourDeltas, markStateDaysDirty } from '../rollups/rollups.repository.ts';
 import { prepareImportLine, type PreparedOrder } from './import-line.ts';
 import type { ImportResult } from './import.schema.ts';
+import { uuidv7 } from '../../platform/ids.ts';
 import type { SourceLine } from './line-reader.ts';
 
-// 1,000 lines per transaction: ~27 columns × 1,000 rows stays under PostgreSQL's 65,535 bind
-// parameters for the orders insert, and a failure loses at most one batch of work (the caller
-// re-runs the file; natural keys make that safe).
+// 1,000 lines per transaction: ~10,000 scans per statement keeps each round trip large, and a
+// failure loses at most one batch of work (the caller re-runs the file; natural keys make that safe).
 const BATCH_LINES = 1000;
 const MAX_REPORTED_ERRORS = 1000;
 
@@ -29,13 +28,7 @@ export function createImportService(deps: { db: Db; orders: OrdersRepository; qu
       const unique = new Map<string, { line: number; prepared: PreparedOrder }>();
       for (const item of batch) if (!unique.has(item.prepared.order.orderNumber)) unique.set(item.prepared.order.orderNumber, item);
       const candidates = [...unique.values()];
-      const inserted = candidates.length
-        ? await tx
-            .insert(orders)
-            .values(candidates.map((c) => ({ organizationId: orgId, ...c.prepared.order })))
-            .onConflictDoNothing({ target: [orders.organizationId, orders.orderNumber] })
-            .returning({ id: orders.id, orderNumber: orders.orderNumber })
-        : [];
+      const inserted = await deps.orders.insertManyNew(tx, orgId, candidates.map((c) => c.prepared.order));
       const idOf = new Map(inserted.map((r) => [r.orderNumber, r.id]));
       const written = candidates.filter((c) => idOf.has(c.prepared.order.orderNumber));
 
@@ -68,13 +61,20 @@ export function createImportService(deps: { db: Db; orders: OrdersRepository; qu
         result.errorCount++;
         if (result.errors.length < MAX_REPORTED_ERRORS) result.errors.push({ line, code, message });
       };
+      // One batch is written while the next is parsed and checked: the database and the
+      // validation overlap (on PostgreSQL they run on different cores). Writes stay in order.
+      let writing: Promise<void> = Promise.resolve();
       const flush = async () => {
         if (!batch.length) return;
-        const { imported, duplicates } = await writeBatch(auth.orgId, batch);
-        result.imported += imported;
-        result.duplicates += duplicates;
+        const full = batch;
         batch = [];
-        onProgress?.({ lines: seen, imported: result.imported, duplicates: result.duplicates, errors: result.errorCount });
+        await writing;
+        writing = writeBatch(auth.orgId, full).then(({ imported, duplicates }) => {
+          result.imported += imported;
+          result.duplicates += duplicates;
+          onProgress?.({ lines: seen, imported: result.imported, duplicates: result.duplicates, errors: result.errorCount });
+        });
+        writing.catch(() => undefined); // surfaces at the next `await writing`, not as an unhandled rejection
       };
       const now = clock.now();
       for await (const source of lines) {
@@ -89,6 +89,7 @@ export function createImportService(deps: { db: Db; orders: OrdersRepository; qu
         if (batch.length >= BATCH_LINES) await flush();
       }
       await flush();
+      await writing;
       events.emit({ type: 'orders.imported', orgId: auth.orgId, at: clock.now().toISOString(), imported: result.imported, duplicates: result.duplicates, errors: result.errorCount });
       return result;
     },
@@ -100,8 +101,8 @@ async function insertOrderEvents(tx: Db, orgId: string, rows: Array<{ orderId: s
   if (!rows.length) return;
   const p = <T>(f: (r: (typeof rows)[number]) => T) => sql.param(rows.map(f));
   await tx.execute(sql`
-    insert into order_events (organization_id, order_id, at, type, from_status, to_status, actor_type, actor_id, note, data)
-    select ${orgId}::uuid, * from unnest(${p((r) => r.orderId)}::uuid[], ${p((r) => r.at.toISOString())}::timestamptz[], ${p((r) => r.type)}::text[],
+    insert into order_events (organization_id, id, order_id, at, type, from_status, to_status, actor_type, actor_id, note, data)
+    select ${orgId}::uuid, * from unnest(${p(() => uuidv7())}::uuid[], ${p((r) => r.orderId)}::uuid[], ${p((r) => r.at.toISOString())}::timestamptz[], ${p((r) => r.type)}::text[],
       ${p((r) => r.fromStatus ?? null)}::text[], ${p((r) => r.toStatus ?? null)}::text[], ${p((r) => r.actorType)}::text[], ${p((r) => r.actorId ?? null)}::text[],
       ${p((r) => r.note ?? null)}::text[], ${p((r) => (r.data == null ? null : JSON.stringify(r.data)))}::jsonb[])`);
 }

@@ -125,6 +125,7 @@ export function createLimsWebhookService(deps: {
     const at = occurredAt > now ? now : occurredAt;
     const toEmit: DomainEvent[] = [];
     const steps: Array<{ before: OrderRow; after: OrderRow }> = [];
+    const { timezone } = await labConfig.get(orgId);
 
     const answer = await db.transaction(async (tx): Promise<WebhookAnswer> => {
       const delivery = await repo.insertDelivery(tx, orgId, { webhookId, type: body.type, jobId: data.jobId, state: 'processing', occurredAt, payload: body, receivedAt: now, leaseUntil: null });
@@ -158,7 +159,7 @@ export function createLimsWebhookService(deps: {
           for (const step of plan.steps) {
             const before = current;
             current = await ordersRepo.update(tx, orgId, order.id, { ...statusChange(step.from, step.to, at), updatedAt: now });
-            await orders.recordStatusChange(tx, null, orgId, before, current, at, note, { cause: 'lims', webhookId, limsStatus: data.status });
+            await orders.recordStatusChange(tx, null, orgId, timezone, before, current, at, note, { cause: 'lims', webhookId, limsStatus: data.status });
             steps.push({ before, after: current });
           }
         }

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, ilike, inArray, lt, lte, or, sql, type SQL } f
 import { queryRows, type Db } from '../../db/client.ts';
 import { orderEvents, orders, scans } from '../../db/schema/index.ts';
 import { toPage, type Cursor, type Paged } from '../../platform/http.ts';
+import { uuidv7 } from '../../platform/ids.ts';
 import { currentStationOf, nextScanOf } from './order-tracking.ts';
 import type { OrderStatus } from './order-status.ts';
 import type { Order, TimelineEntry } from './orders.schema.ts';
@@ -90,8 +91,30 @@ export function createOrdersRepository(db: Db) {
       return created!;
     },
 
-    async insertMany(tx: Db, rows: NewOrderRow[]): Promise<OrderRow[]> {
-      return rows.length ? tx.insert(orders).values(rows).returning() : [];
+    /**
+     * Inserts many orders in one statement (unnest: one bind parameter per column, not per cell),
+     * skipping order numbers that already exist; returns the ids of those inserted.
+     */
+    async insertManyNew(tx: Db, orgId: string, rows: ReadonlyArray<Omit<NewOrderRow, 'organizationId'>>): Promise<Array<{ id: string; orderNumber: string }>> {
+      if (!rows.length) return [];
+      const p = <T>(f: (r: (typeof rows)[number]) => T) => sql.param(rows.map(f));
+      const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
+      const inserted = await queryRows<{ id: string; order_number: string }>(tx, sql`
+        insert into orders (organization_id, id, order_number, customer_id, patient_ref, rx, lens_type, lens_material, coating, frame_type, priority,
+          due_date, price, status, held_from, route, route_position, route_inside, current_station, remake_count, last_scan_at,
+          tracking_number, carrier, source, received_at, shipped_at, completed_at, cancelled_at, created_at, updated_at)
+        select ${orgId}::uuid, * from unnest(${p(() => uuidv7())}::uuid[], ${p((r) => r.orderNumber)}::text[], ${p((r) => r.customerId ?? null)}::text[], ${p((r) => r.patientRef ?? null)}::text[],
+          ${p((r) => JSON.stringify(r.rx))}::jsonb[], ${p((r) => r.lensType)}::text[], ${p((r) => r.lensMaterial)}::text[], ${p((r) => r.coating)}::text[],
+          ${p((r) => r.frameType ?? null)}::text[], ${p((r) => r.priority ?? 'regular')}::text[], ${p((r) => iso(r.dueDate))}::timestamptz[],
+          ${p((r) => r.price ?? null)}::numeric[], ${p((r) => r.status)}::text[], ${p((r) => r.heldFrom ?? null)}::text[], ${p((r) => JSON.stringify(r.route))}::jsonb[],
+          ${p((r) => r.routePosition ?? 0)}::int[], ${p((r) => r.routeInside ?? false)}::bool[], ${p((r) => r.currentStation ?? null)}::text[],
+          ${p((r) => r.remakeCount ?? 0)}::int[], ${p((r) => iso(r.lastScanAt))}::timestamptz[], ${p((r) => r.trackingNumber ?? null)}::text[],
+          ${p((r) => r.carrier ?? null)}::text[], ${p((r) => r.source)}::text[], ${p((r) => iso(r.receivedAt))}::timestamptz[], ${p((r) => iso(r.shippedAt))}::timestamptz[],
+          ${p((r) => iso(r.completedAt))}::timestamptz[], ${p((r) => iso(r.cancelledAt))}::timestamptz[], ${p((r) => iso(r.createdAt))}::timestamptz[],
+          ${p((r) => iso(r.updatedAt))}::timestamptz[])
+        on conflict (organization_id, order_number) do nothing
+        returning id, order_number`);
+      return inserted.map((r) => ({ id: r.id, orderNumber: r.order_number }));
     },
 
     async findByRef(orgId: string, ref: string, tx: Db = db): Promise<OrderRow | undefined> {
@@ -194,14 +217,14 @@ export function createOrdersRepository(db: Db) {
     /** Inserts scans in one statement; returns their ids in input order. */
     async insertScans(tx: Db, orgId: string, rows: readonly ScanRow[]): Promise<string[]> {
       if (!rows.length) return [];
+      const ids = rows.map(() => uuidv7());
       const p = <T>(f: (r: ScanRow) => T) => sql.param(rows.map(f));
-      const inserted = await queryRows<{ id: string }>(tx, sql`
-        insert into scans (organization_id, order_id, station, event, at, operator, equipment_id, reason, source, recorded_by)
-        select ${orgId}::uuid, * from unnest(${p((r) => r.orderId)}::uuid[], ${p((r) => r.station)}::text[], ${p((r) => r.event)}::text[],
+      await tx.execute(sql`
+        insert into scans (organization_id, id, order_id, station, event, at, operator, equipment_id, reason, source, recorded_by)
+        select ${orgId}::uuid, * from unnest(${sql.param(ids)}::uuid[], ${p((r) => r.orderId)}::uuid[], ${p((r) => r.station)}::text[], ${p((r) => r.event)}::text[],
           ${p((r) => r.at.toISOString())}::timestamptz[], ${p((r) => r.operator)}::text[], ${p((r) => r.equipmentId)}::uuid[],
-          ${p((r) => r.reason)}::text[], ${p((r) => r.source)}::text[], ${p((r) => r.recordedBy)}::text[])
-        returning id`);
-      return inserted.map((r) => r.id);
+          ${p((r) => r.reason)}::text[], ${p((r) => r.source)}::text[], ${p((r) => r.recordedBy)}::text[])`);
+      return ids;
     },
 
     async timeline(orgId: string, orderId: string): Promise<TimelineEntry[]> {

@@ -47,11 +47,14 @@ export function createOrdersService(deps: { db: Db; repo: OrdersRepository; labC
     return { day, lensType: row.lensType, lensMaterial: row.lensMaterial, coating: row.coating, ...fields };
   }
 
-  /** The rollup and timeline consequences of a status change, shared by PATCH, ship and LIMS. */
-  async function recordStatusChange(tx: Db, auth: AuthContext | null, orgId: string, before: OrderRow, after: OrderRow, at: Date, note: string | null, data?: unknown) {
+  /**
+   * The rollup and timeline consequences of a status change, shared by PATCH, ship and LIMS. Runs
+   * inside the caller's transaction, so the lab's time zone is passed in: reading the config here
+   * could query outside the transaction, which deadlocks PGlite's single connection.
+   */
+  async function recordStatusChange(tx: Db, auth: AuthContext | null, orgId: string, timezone: string, before: OrderRow, after: OrderRow, at: Date, note: string | null, data?: unknown) {
     const actor = actorOf(auth);
     await repo.insertEvents(tx, orgId, [{ orderId: after.id, at, type: 'status_changed', fromStatus: before.status, toStatus: after.status, actorType: actor.actorType, actorId: actor.actorId, note, data }]);
-    const { timezone } = await labConfig.get(orgId);
     const day = localDay(at, timezone);
     if (after.status === 'shipped') {
       const onTime = after.dueDate ? (at <= after.dueDate ? 1 : 0) : 0;
@@ -148,6 +151,7 @@ export function createOrdersService(deps: { db: Db; repo: OrdersRepository; labC
 
     async updateStatus(auth: AuthContext, ref: string, input: UpdateStatus): Promise<Order> {
       const now = clock.now();
+      const { timezone } = await labConfig.get(auth.orgId);
       const { before, after } = await db.transaction(async (tx) => {
         const before = await findVisible(auth, ref, tx, true);
         const from = before.status as OrderStatus;
@@ -161,7 +165,7 @@ export function createOrdersService(deps: { db: Db; repo: OrdersRepository; labC
           ...(input.status === 'cancelled' ? { cancelledAt: now, currentStation: null } : {}),
           updatedAt: now,
         });
-        await recordStatusChange(tx, auth, auth.orgId, before, after, now, input.note ?? null);
+        await recordStatusChange(tx, auth, auth.orgId, timezone, before, after, now, input.note ?? null);
         return { before, after };
       });
       emitStatusChange(auth.orgId, before, after, now, input.note ?? null);
@@ -170,6 +174,7 @@ export function createOrdersService(deps: { db: Db; repo: OrdersRepository; labC
 
     async ship(auth: AuthContext, ref: string, input: ShipOrder): Promise<Order> {
       const now = clock.now();
+      const { timezone } = await labConfig.get(auth.orgId);
       const actor = actorOf(auth);
       const { before, after } = await db.transaction(async (tx) => {
         const before = await findVisible(auth, ref, tx, true);
@@ -196,7 +201,7 @@ export function createOrdersService(deps: { db: Db; repo: OrdersRepository; labC
           ...(tracked ? { routePosition: before.route.length, routeInside: false, lastScanAt: now } : {}),
           updatedAt: now,
         });
-        await recordStatusChange(tx, auth, auth.orgId, before, after, now, null, { trackingNumber: input.trackingNumber, carrier: input.carrier ?? null });
+        await recordStatusChange(tx, auth, auth.orgId, timezone, before, after, now, null, { trackingNumber: input.trackingNumber, carrier: input.carrier ?? null });
         return { before, after };
       });
       emitStatusChange(auth.orgId, before, after, now, null);
