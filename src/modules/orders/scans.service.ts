@@ -8,7 +8,7 @@ import type { DomainEvent, EventBus } from '../../platform/events.ts';
 import { localDay, utcHourStart } from '../../platform/local-time.ts';
 import type { LabConfigCache } from '../lab-config/lab-config.ts';
 import type { QualityRepository } from '../quality/quality.repository.ts';
-import { addDailyProductDeltas, addStationHourDeltas, markStateDaysDirty, type DailyProductDelta, type StationHourDelta } from '../rollups/rollups.repository.ts';
+import { addDailyProductDeltas, addStationHourDeltas, createDirtyDayMarker, type DailyProductDelta, type StationHourDelta } from '../rollups/rollups.repository.ts';
 import { actorOf } from './actor.ts';
 import type { OrderStatus } from './order-status.ts';
 import { currentStationOf, trackScan, type TrackedOrderState } from './order-tracking.ts';
@@ -25,6 +25,7 @@ export type ScansService = ReturnType<typeof createScansService>;
 
 export function createScansService(deps: { db: Db; repo: OrdersRepository; quality: QualityRepository; labConfig: LabConfigCache; events: EventBus; clock: Clock }) {
   const { db, repo, quality, labConfig, events, clock } = deps;
+  const markDirty = createDirtyDayMarker(() => clock.now().getTime());
 
   async function unknownEquipment(orgId: string, ids: string[]): Promise<Set<string>> {
     if (!ids.length) return new Set();
@@ -114,7 +115,7 @@ export function createScansService(deps: { db: Db; repo: OrdersRepository; quali
       );
       await addStationHourDeltas(tx, auth.orgId, stationDeltas);
       await addDailyProductDeltas(tx, auth.orgId, productDeltas);
-      await markStateDaysDirty(tx, auth.orgId, days);
+      await markDirty(tx, auth.orgId, days, localDay(now, config.timezone));
 
       for (const p of pending) {
         const issue = p.issue === null ? null : savedIssues[p.issue]!;

@@ -97,3 +97,24 @@ export async function markStateDaysDirty(tx: Db, orgId: string, days: Iterable<s
     select ${orgId}::uuid, d, true from unnest(${sql.param(list)}::date[]) as d
     on conflict (organization_id, day) do update set dirty = true`);
 }
+
+/**
+ * Marks days dirty, skipping "today" when this process marked it in the last minute. Every scan
+ * of the day touches the same (organization, today) row; under 50 concurrent scanners that one row
+ * lock serialized all scan transactions. Today's row needs no refresh: the station-state job keeps
+ * the current day dirty (it is partial) until the day is over. Past days are always written.
+ */
+export function createDirtyDayMarker(nowMs: () => number = Date.now) {
+  const recent = new Map<string, number>();
+  const WINDOW_MS = 60_000;
+  return async (tx: Db, orgId: string, days: Iterable<string>, today: string): Promise<void> => {
+    const now = nowMs();
+    const todo = [...new Set(days)].filter((d) => d !== today || (recent.get(`${orgId}|${d}`) ?? 0) + WINDOW_MS <= now);
+    if (!todo.length) return;
+    await markStateDaysDirty(tx, orgId, todo);
+    if (todo.includes(today)) {
+      if (recent.size > 10_000) recent.clear();
+      recent.set(`${orgId}|${today}`, now);
+    }
+  };
+}
