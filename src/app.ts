@@ -212,6 +212,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const stationState = createStationStateService({ db, repo: createStationStateRepository(db), labConfig, clock });
   app.jobs.refreshStationStates = () => stationState.refreshAll();
   await app.register(stationStateRoutes, { stationState });
+  // Demand forecasting (src/modules/forecast); imported here while several hands edit this file.
+  await app.register((await import('./modules/forecast/forecast.plugin.ts')).forecastPlugin, { db, labConfig, events, clock });
   await app.register(importRoutes, { importer: createImportService({ db, orders: ordersRepo, quality: qualityRepo, labConfig, events, clock }) });
   await app.register(qualityRoutes, { quality: createQualityService({ db, repo: qualityRepo, orders: ordersRepo, labConfig, events, clock }) });
   // LIMS: signed webhook in, outbox out.

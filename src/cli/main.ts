@@ -5,6 +5,7 @@ import { registerAdminCommands } from './admin.commands.ts';
 import { registerServerCommands } from './server.commands.ts';
 import { registerImportCommands } from './import.commands.ts';
 import { registerSimulateCommands } from './simulate.commands.ts';
+import { registerDemoCommands } from './demo.commands.ts';
 
 export function buildCli(): Command {
   const program = new Command('ils').description('ILS — the Integrated Lens System').showHelpAfterError();
@@ -12,6 +13,7 @@ export function buildCli(): Command {
   registerAdminCommands(program);
   registerImportCommands(program);
   registerSimulateCommands(program);
+  registerDemoCommands(program);
   return program;
 }
 

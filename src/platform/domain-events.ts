@@ -30,6 +30,11 @@ export type DomainEvent =
   | (Base & { type: 'orders.imported'; imported: number; duplicates: number; errors: number })
   | (Base & { type: 'equipment.status_changed'; equipmentId: string; station: string; from: string; to: string; eventType: string | null })
   | (Base & { type: 'equipment.event_recorded'; equipmentId: string; station: string; eventType: string; code: string | null })
-  | (Base & { type: 'telemetry.received'; readings: number; equipmentIds: string[]; fromAt: string; toAt: string });
+  | (Base & { type: 'telemetry.received'; readings: number; equipmentIds: string[]; fromAt: string; toAt: string })
+  // Analytic results pushed to dashboards (realtime: anomaly_alert, bottleneck_alert, metric_update).
+  // The object is the one the matching REST endpoint returns (CONTRACT §6), so its shape lives there.
+  | (Base & { type: 'alert.raised'; alert: Record<string, unknown> })
+  | (Base & { type: 'bottleneck.detected'; bottleneck: Record<string, unknown> })
+  | (Base & { type: 'metrics.updated'; metrics: Record<string, unknown> });
 
 export type DomainEventType = DomainEvent['type'];

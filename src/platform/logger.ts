@@ -19,6 +19,16 @@ export function loggerOptions(config: Pick<Config, 'LOG_LEVEL'>): FastifyServerO
       ],
       censor: '[redacted]',
     },
+    serializers: {
+      // A WebSocket client may carry its token in the URL (?token=…; browsers cannot set headers on
+      // an upgrade): log the URL without it.
+      req: (req: { method: string; url: string; hostname?: string; ip?: string }) => ({
+        method: req.method,
+        url: req.url.replace(/([?&](?:token|access_token)=)[^&]*/gi, '$1[redacted]'),
+        host: req.hostname,
+        remoteAddress: req.ip,
+      }),
+    },
     ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
   };
 }

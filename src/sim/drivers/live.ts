@@ -25,6 +25,8 @@ export interface LiveOptions {
   speed: number;
   /** Stop after this much wall time (default: when the simulation ends). */
   durationMs?: number;
+  /** Simulated events before this instant are sent at once (catch up to the time of day), then paced. */
+  catchUpUntilMs?: number;
   /** Skip creating stations/equipment (they exist from an earlier run). */
   reuseSetup?: boolean;
   onProgress?: (s: LiveStats) => void;
@@ -59,8 +61,13 @@ export async function runLive(opts: LiveOptions): Promise<LiveStats> {
   const orderIds = new Map<string, string>();
   if (!opts.reuseSetup) for (const s of sim.stations) await api('PUT', `/api/stations/${s.code}`, stationPutBody(s));
   const existing = (await api('GET', '/api/equipment?limit=500')).json?.data?.items ?? [];
+  // Reuse the lab's machines: the same serial number, or (reuseSetup) the k-th machine of the station.
+  const nth = new Map<string, number>();
   for (const m of sim.equipment) {
-    const found = existing.find((e: { serialNumber: string }) => e.serialNumber === m.serialNumber);
+    const k = nth.get(m.station) ?? 0;
+    nth.set(m.station, k + 1);
+    const sameStation = existing.filter((e: { station: string }) => e.station === m.station);
+    const found = existing.find((e: { serialNumber: string }) => e.serialNumber === m.serialNumber) ?? (opts.reuseSetup ? sameStation[k] : undefined);
     const created = found ?? (await api('POST', '/api/equipment', { name: m.name, model: m.model, serialNumber: m.serialNumber, station: m.station })).json?.data;
     if (created?.id) idOf.set(m.id, created.id);
   }
@@ -135,11 +142,19 @@ export async function runLive(opts: LiveOptions): Promise<LiveStats> {
   };
 
   let simStartMs: number | undefined;
+  let pacedFrom = Date.now();
   let lastReport = Date.now();
   for (const e of sim.events) {
     if (opts.signal?.aborted) break;
-    simStartMs ??= e.atMs;
-    const dueWallMs = started + (e.atMs - simStartMs) / opts.speed;
+    if (opts.catchUpUntilMs !== undefined && e.atMs < opts.catchUpUntilMs) {
+      await send(e);
+      continue;
+    }
+    if (simStartMs === undefined) {
+      simStartMs = e.atMs;
+      pacedFrom = Date.now();
+    }
+    const dueWallMs = pacedFrom + (e.atMs - simStartMs) / opts.speed;
     if (opts.durationMs !== undefined && dueWallMs - started > opts.durationMs) break;
     const wait = dueWallMs - Date.now();
     if (wait > TICK_MS) {
