@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
-import { openDatabase, type Database } from './db/client.ts';
+import { sql } from 'drizzle-orm';
+import { openDatabase, queryRows, type Database } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { startScheduler, type ScheduledJob } from './platform/scheduler.ts';
@@ -44,6 +45,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const app = await buildApp({ config, database, redis, logger: loggerOptions(config) });
     redis?.on('error', (err) => app.log.warn({ err: err.message }, 'redis unavailable; degrading to local operation'));
     const address = await app.listen({ port: config.PORT, host: config.HOST });
+    const [orgs] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from organizations`);
+    if (orgs?.n === 0) {
+      app.log.info(`No organization yet: sign up with POST ${address}/api/auth/signup (see /docs), or run \`npm run demo\` for a simulated lab with history and live traffic`);
+    }
     const scheduler = startScheduler({ database, jobs: scheduledJobs(app), log: app.log });
     app.log.info({ engine: database.engine, dataDir: database.engine === 'pglite' ? config.DATA_DIR : undefined }, `ILS listening on ${address}`);
 

@@ -31,7 +31,14 @@ export function prepareImportLine(raw: unknown, config: LabConfig, now: Date): P
   if (!parsed.success) {
     return fail('VALIDATION_FAILED', parsed.error.issues.map((i) => `${i.path.join('.') || '(line)'}: ${i.message}`).join('; '));
   }
-  const line: ImportLine = parsed.data;
+  return prepareTypedLine(parsed.data, config, now);
+}
+
+/**
+ * The lab's rules for a line already in the import shape (the schema checked, or produced by our
+ * own typed code such as the simulator): vocabulary, Rx, route, scan order, dates.
+ */
+export function prepareTypedLine(line: ImportLine, config: LabConfig, now: Date): Prepared {
   const intake = checkOrderInput(line, config, 'line');
   if (!intake.ok) return fail(intake.error.code, intake.error.message);
   const { draft } = intake;

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { pgArray } from '../../db/pg-array.ts';
 import type { Db } from '../../db/client.ts';
 import type { AuthContext } from '../../platform/auth-context.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -7,7 +8,7 @@ import type { LabConfigCache } from '../lab-config/lab-config.ts';
 import type { OrdersRepository } from '../orders/orders.repository.ts';
 import type { QualityRepository } from '../quality/quality.repository.ts';
 import { addDailyProductDeltas, addStationHourDeltas, markStateDaysDirty } from '../rollups/rollups.repository.ts';
-import { prepareImportLine, type PreparedOrder } from './import-line.ts';
+import { prepareImportLine, prepareTypedLine, type PreparedOrder } from './import-line.ts';
 import type { ImportResult } from './import.schema.ts';
 import { uuidv7 } from '../../platform/ids.ts';
 import type { SourceLine } from './line-reader.ts';
@@ -83,7 +84,7 @@ export function createImportService(deps: { db: Db; orders: OrdersRepository; qu
           addError(source.line, 'MALFORMED_LINE', source.error);
           continue;
         }
-        const prepared = prepareImportLine(source.value, config, now);
+        const prepared = source.typed ? prepareTypedLine(source.typed, config, now) : prepareImportLine(source.value, config, now);
         if (!prepared.ok) addError(source.line, prepared.code, prepared.message);
         else batch.push({ line: source.line, prepared: prepared.value });
         if (batch.length >= BATCH_LINES) await flush();
@@ -99,7 +100,7 @@ export function createImportService(deps: { db: Db; orders: OrdersRepository; qu
 /** Order events in one statement (an import writes ~3 per order). */
 async function insertOrderEvents(tx: Db, orgId: string, rows: Array<{ orderId: string; at: Date; type: string; fromStatus?: string | null; toStatus?: string | null; actorType: string; actorId?: string | null; note?: string | null; data?: unknown }>): Promise<void> {
   if (!rows.length) return;
-  const p = <T>(f: (r: (typeof rows)[number]) => T) => sql.param(rows.map(f));
+  const p = <T extends string | number | boolean | null>(f: (r: (typeof rows)[number]) => T) => pgArray(rows.map(f));
   await tx.execute(sql`
     insert into order_events (organization_id, id, order_id, at, type, from_status, to_status, actor_type, actor_id, note, data)
     select ${orgId}::uuid, * from unnest(${p(() => uuidv7())}::uuid[], ${p((r) => r.orderId)}::uuid[], ${p((r) => r.at.toISOString())}::timestamptz[], ${p((r) => r.type)}::text[],

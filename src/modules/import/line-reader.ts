@@ -7,6 +7,8 @@ import type { Readable } from 'node:stream';
 export interface SourceLine {
   line: number;
   value?: unknown;
+  /** Already in the import shape (typed by our own code): the schema check is skipped, the lab's rules are not. */
+  typed?: import('./import.schema.ts').ImportLine;
   /** Why the line could not even be read as a record. */
   error?: string;
 }

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, ilike, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
+import { pgArray } from '../../db/pg-array.ts';
 import { orderEvents, orders, scans } from '../../db/schema/index.ts';
 import { toPage, type Cursor, type Paged } from '../../platform/http.ts';
 import { uuidv7 } from '../../platform/ids.ts';
@@ -97,7 +98,7 @@ export function createOrdersRepository(db: Db) {
      */
     async insertManyNew(tx: Db, orgId: string, rows: ReadonlyArray<Omit<NewOrderRow, 'organizationId'>>): Promise<Array<{ id: string; orderNumber: string }>> {
       if (!rows.length) return [];
-      const p = <T>(f: (r: (typeof rows)[number]) => T) => sql.param(rows.map(f));
+      const p = <T extends string | number | boolean | null>(f: (r: (typeof rows)[number]) => T) => pgArray(rows.map(f));
       const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
       const inserted = await queryRows<{ id: string; order_number: string }>(tx, sql`
         insert into orders (organization_id, id, order_number, customer_id, patient_ref, rx, lens_type, lens_material, coating, frame_type, priority,
@@ -188,10 +189,10 @@ export function createOrdersRepository(db: Db) {
         update orders o set status = u.status, route_position = u.route_position, route_inside = u.route_inside,
           current_station = case when u.route_position < jsonb_array_length(o.route) then o.route ->> u.route_position else null end,
           last_scan_at = u.last_scan_at, remake_count = u.remake_count, updated_at = u.updated_at
-        from unnest(${sql.param(rows.map((r) => r.id))}::uuid[], ${sql.param(rows.map((r) => r.status))}::text[],
-          ${sql.param(rows.map((r) => r.routePosition))}::int[], ${sql.param(rows.map((r) => r.routeInside))}::bool[],
-          ${sql.param(rows.map((r) => r.lastScanAt.toISOString()))}::timestamptz[], ${sql.param(rows.map((r) => r.remakeCount))}::int[],
-          ${sql.param(rows.map((r) => r.updatedAt.toISOString()))}::timestamptz[])
+        from unnest(${pgArray(rows.map((r) => r.id))}::uuid[], ${pgArray(rows.map((r) => r.status))}::text[],
+          ${pgArray(rows.map((r) => r.routePosition))}::int[], ${pgArray(rows.map((r) => r.routeInside))}::bool[],
+          ${pgArray(rows.map((r) => r.lastScanAt.toISOString()))}::timestamptz[], ${pgArray(rows.map((r) => r.remakeCount))}::int[],
+          ${pgArray(rows.map((r) => r.updatedAt.toISOString()))}::timestamptz[])
           as u(id, status, route_position, route_inside, last_scan_at, remake_count, updated_at)
         where o.organization_id = ${orgId}::uuid and o.id = u.id`);
     },
@@ -218,10 +219,10 @@ export function createOrdersRepository(db: Db) {
     async insertScans(tx: Db, orgId: string, rows: readonly ScanRow[]): Promise<string[]> {
       if (!rows.length) return [];
       const ids = rows.map(() => uuidv7());
-      const p = <T>(f: (r: ScanRow) => T) => sql.param(rows.map(f));
+      const p = <T extends string | number | boolean | null>(f: (r: ScanRow) => T) => pgArray(rows.map(f));
       await tx.execute(sql`
         insert into scans (organization_id, id, order_id, station, event, at, operator, equipment_id, reason, source, recorded_by)
-        select ${orgId}::uuid, * from unnest(${sql.param(ids)}::uuid[], ${p((r) => r.orderId)}::uuid[], ${p((r) => r.station)}::text[], ${p((r) => r.event)}::text[],
+        select ${orgId}::uuid, * from unnest(${pgArray(ids)}::uuid[], ${p((r) => r.orderId)}::uuid[], ${p((r) => r.station)}::text[], ${p((r) => r.event)}::text[],
           ${p((r) => r.at.toISOString())}::timestamptz[], ${p((r) => r.operator)}::text[], ${p((r) => r.equipmentId)}::uuid[],
           ${p((r) => r.reason)}::text[], ${p((r) => r.source)}::text[], ${p((r) => r.recordedBy)}::text[])`);
       return ids;

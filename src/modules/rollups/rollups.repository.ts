@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { pgArray } from '../../db/pg-array.ts';
 import type { Db } from '../../db/client.ts';
 
 // Rollups are sums, so each writer adds its deltas with INSERT … ON CONFLICT DO UPDATE inside the
@@ -60,12 +61,12 @@ export function groupStationDeltas(deltas: readonly StationHourDelta[]): Station
 export async function addDailyProductDeltas(tx: Db, orgId: string, deltas: readonly DailyProductDelta[]): Promise<void> {
   const rows = groupDailyDeltas(deltas);
   if (!rows.length) return;
-  const col = (f: (typeof DAILY_FIELDS)[number]) => sql.param(rows.map((r) => r[f] ?? 0));
+  const col = (f: (typeof DAILY_FIELDS)[number]) => pgArray(rows.map((r) => r[f] ?? 0));
   await tx.execute(sql`
     insert into daily_product_rollups as r (organization_id, day, lens_type, lens_material, coating, received, shipped, completed, cancelled, rejects,
       shipped_on_time, shipped_with_due_date, turnaround_hours_sum, revenue_received, revenue_shipped)
-    select ${orgId}::uuid, * from unnest(${sql.param(rows.map((r) => r.day))}::date[], ${sql.param(rows.map((r) => r.lensType))}::text[],
-      ${sql.param(rows.map((r) => r.lensMaterial))}::text[], ${sql.param(rows.map((r) => r.coating))}::text[],
+    select ${orgId}::uuid, * from unnest(${pgArray(rows.map((r) => r.day))}::date[], ${pgArray(rows.map((r) => r.lensType))}::text[],
+      ${pgArray(rows.map((r) => r.lensMaterial))}::text[], ${pgArray(rows.map((r) => r.coating))}::text[],
       ${col('received')}::int[], ${col('shipped')}::int[], ${col('completed')}::int[], ${col('cancelled')}::int[], ${col('rejects')}::int[],
       ${col('shippedOnTime')}::int[], ${col('shippedWithDueDate')}::int[], ${col('turnaroundHoursSum')}::float8[],
       ${col('revenueReceived')}::float8[], ${col('revenueShipped')}::float8[])
@@ -82,8 +83,8 @@ export async function addStationHourDeltas(tx: Db, orgId: string, deltas: readon
   if (!rows.length) return;
   await tx.execute(sql`
     insert into station_hourly_rollups as r (organization_id, station, hour, scans_in, scans_out, rejects)
-    select ${orgId}::uuid, * from unnest(${sql.param(rows.map((r) => r.station))}::text[], ${sql.param(rows.map((r) => r.hour.toISOString()))}::timestamptz[],
-      ${sql.param(rows.map((r) => r.scansIn ?? 0))}::int[], ${sql.param(rows.map((r) => r.scansOut ?? 0))}::int[], ${sql.param(rows.map((r) => r.rejects ?? 0))}::int[])
+    select ${orgId}::uuid, * from unnest(${pgArray(rows.map((r) => r.station))}::text[], ${pgArray(rows.map((r) => r.hour.toISOString()))}::timestamptz[],
+      ${pgArray(rows.map((r) => r.scansIn ?? 0))}::int[], ${pgArray(rows.map((r) => r.scansOut ?? 0))}::int[], ${pgArray(rows.map((r) => r.rejects ?? 0))}::int[])
     on conflict (organization_id, station, hour) do update set
       scans_in = r.scans_in + excluded.scans_in, scans_out = r.scans_out + excluded.scans_out, rejects = r.rejects + excluded.rejects`);
 }
@@ -94,7 +95,7 @@ export async function markStateDaysDirty(tx: Db, orgId: string, days: Iterable<s
   if (!list.length) return;
   await tx.execute(sql`
     insert into station_state_days (organization_id, day, dirty)
-    select ${orgId}::uuid, d, true from unnest(${sql.param(list)}::date[]) as d
+    select ${orgId}::uuid, d, true from unnest(${pgArray(list)}::date[]) as d
     on conflict (organization_id, day) do update set dirty = true`);
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
+import { pgArray } from '../../db/pg-array.ts';
 import type { StationStateSnapshot } from '../../analytics/station-state/station-state.ts';
 import { MAINTENANCE_END_CODE, MANUAL_STATUS } from '../equipment/equipment-status.ts';
 
@@ -57,13 +58,15 @@ export function createStationStateRepository(db: Db) {
       return row?.day ?? undefined;
     },
     /** Scans in [from, to) and the orders they belong to, plus orders received in the window. */
-    async windowFacts(orgId: string, fromMs: number, toMs: number, snapshotOrderIds: readonly string[]) {
+    async windowFacts(orgId: string, stations: readonly string[], fromMs: number, toMs: number, snapshotOrderIds: readonly string[]) {
       const from = new Date(fromMs).toISOString();
       const to = new Date(toMs).toISOString();
+      // One range per station on (organization_id, station, at): the index scans need anyway.
       const scans = await queryRows<{ order_id: string; station: string; event: WindowScan['event']; at_ms: string }>(
         db,
         sql`select order_id, station, event, (extract(epoch from at) * 1000)::bigint as at_ms from scans
-            where organization_id = ${orgId}::uuid and at >= ${from}::timestamptz and at < ${to}::timestamptz order by at, recorded_at`,
+            where organization_id = ${orgId}::uuid and station = any(${pgArray([...stations])}::text[])
+              and at >= ${from}::timestamptz and at < ${to}::timestamptz order by at, recorded_at`,
       );
       const ids = [...new Set([...scans.map((s) => s.order_id), ...snapshotOrderIds])];
       const orders = await queryRows<{ id: string; route: string[]; received_ms: string }>(

@@ -40,7 +40,7 @@ export function createStationStateService(deps: { db: Db; repo: StationStateRepo
     const dayEndMs = localDayStart(addDays(day, 1), config.timezone).getTime();
     const complete = dayEndMs <= now.getTime();
     const toMs = complete ? dayEndMs : Math.max(fromMs + 1, now.getTime());
-    const facts = await repo.windowFacts(orgId, fromMs, toMs, initial?.jobs.map((j) => j.orderId) ?? []);
+    const facts = await repo.windowFacts(orgId, config.stations.map((s) => s.code), fromMs, toMs, initial?.jobs.map((j) => j.orderId) ?? []);
     const scansByOrder = new Map<string, TrackedOrder['scans'][number][]>();
     for (const s of facts.scans) {
       const list = scansByOrder.get(s.orderId) ?? [];

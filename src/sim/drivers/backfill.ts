@@ -7,6 +7,7 @@ import { createTelemetryRepository } from '../../modules/equipment/telemetry.rep
 import { createTelemetryService } from '../../modules/equipment/telemetry.service.ts';
 import { createImportService } from '../../modules/import/import.service.ts';
 import type { SourceLine } from '../../modules/import/line-reader.ts';
+import type { ImportLine } from '../../modules/import/import.schema.ts';
 import { createLabConfigCache } from '../../modules/lab-config/lab-config.ts';
 import { createOrdersRepository } from '../../modules/orders/orders.repository.ts';
 import { createQualityRepository } from '../../modules/quality/quality.repository.ts';
@@ -102,7 +103,8 @@ export async function backfillSimulation(opts: {
   async function* source(): AsyncGenerator<SourceLine> {
     let n = 0;
     for (const line of lines) {
-      yield { line: ++n, value: line };
+      // The simulator's lines are typed by construction; the lab's rules still check each one.
+      yield { line: ++n, typed: line as unknown as ImportLine };
       // Telemetry is written here, between import batches, never inside one: PGlite has a single
       // connection, and a write interleaved with an open transaction would land inside it.
       while (telemetryQueue.length) await telemetry.ingestBatch(auth, telemetryQueue.shift()!);
