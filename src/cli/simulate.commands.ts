@@ -42,6 +42,7 @@ export interface SimulateCliOptions {
   url: string;
   token?: string;
   minutes?: number;
+  startHour: number;
 }
 
 /** A new organization for simulated data; returns its id and the admin's credentials. */
@@ -79,6 +80,7 @@ export function registerSimulateCommands(program: Command): void {
     .option('--url <url>', 'live: the server', 'http://127.0.0.1:3000')
     .option('--token <token>', 'live: an API key or token of the organization (default: sign up a new one)')
     .option('--minutes <n>', 'live: stop after this many real minutes', positiveNumber)
+    .option('--start-hour <h>', 'live: simulated events before this hour of the first day are sent at once', (v) => Number(v), 6)
     .action(async (o: SimulateCliOptions) => {
       const today = new Date().toISOString().slice(0, 10);
       const config = defaultSimConfig({
@@ -149,6 +151,7 @@ async function simulateLive(o: SimulateCliOptions, config: ReturnType<typeof def
     seed: o.seed,
     speed: o.speed,
     durationMs: o.minutes ? o.minutes * 60_000 : undefined,
+    catchUpUntilMs: Date.parse(`${config.startDate}T00:00:00Z`) + o.startHour * 3_600_000,
     signal: controller.signal,
     onProgress: (s) => progress.update({ sent: s.sent, rejected: s.rejected, 'events/s': s.eventsPerSecond }),
   });

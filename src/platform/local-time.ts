@@ -34,11 +34,6 @@ export function localDay(at: Date | number, timeZone: string): string {
   return day;
 }
 
-/** The start of the UTC hour containing an instant (station rollups bucket by UTC hour). */
-export function utcHourStart(at: Date | number): Date {
-  const ms = typeof at === 'number' ? at : at.getTime();
-  return new Date(ms - (ms % 3_600_000));
-}
 
 /** 'YYYY-MM-DD' + n days. */
 export function addDays(day: string, n: number): string {

@@ -1,8 +1,8 @@
 import { AppError } from '../../platform/errors.ts';
-import { localDay, utcHourStart } from '../../platform/local-time.ts';
+import { localDay } from '../../platform/local-time.ts';
 import type { LabConfig } from '../lab-config/lab-config.ts';
 import type { NewQualityIssue } from '../quality/quality.repository.ts';
-import type { DailyProductDelta, StationHourDelta } from '../rollups/rollups.repository.ts';
+import type { DailyProductDelta } from '../rollups/rollups.repository.ts';
 import { checkOrderInput } from '../orders/order-intake.ts';
 import type { OrderStatus } from '../orders/order-status.ts';
 import { currentStationOf, trackScan, type TrackedOrderState } from '../orders/order-tracking.ts';
@@ -18,7 +18,6 @@ export interface PreparedOrder {
   scans: Array<Omit<ScanRow, 'orderId'>>;
   issues: Array<Omit<NewQualityIssue, 'orderId' | 'scanId'> & { scanIndex: number }>;
   daily: DailyProductDelta[];
-  stationHours: StationHourDelta[];
   days: string[];
 }
 
@@ -49,7 +48,6 @@ export function prepareTypedLine(line: ImportLine, config: LabConfig, now: Date)
   let state: TrackedOrderState = { status: 'pending', route: draft.route, routePosition: 0, routeInside: false, lastScanAtMs: null, remakeCount: 0 };
   const scans: PreparedOrder['scans'] = [];
   const issues: PreparedOrder['issues'] = [];
-  const stationHours: StationHourDelta[] = [];
   const daily: DailyProductDelta[] = [];
   const product = { lensType: draft.lensType, lensMaterial: draft.lensMaterial, coating: draft.coating };
   const days = new Set<string>([localDay(receivedAt, tz)]);
@@ -62,7 +60,6 @@ export function prepareTypedLine(line: ImportLine, config: LabConfig, now: Date)
     if (!step.ok) return fail('SCAN_REJECTED', `scans.${i}: ${step.reason}`);
     state = step.next;
     scans.push({ station: s.station, event: s.event, at, operator: s.operator ?? null, equipmentId: null, reason: s.reason ?? null, source: 'import', recordedBy: 'import' });
-    stationHours.push({ station: s.station, hour: utcHourStart(at), scansIn: s.event === 'in' ? 1 : 0, scansOut: s.event === 'out' ? 1 : 0, rejects: s.event === 'reject' ? 1 : 0 });
     days.add(localDay(at, tz));
     if (s.event === 'reject') {
       issues.push({ station: s.station, issueType: s.issueType ?? 'other', reason: s.reason ?? null, equipmentId: null, lensSide: s.lensSide ?? 'B', remake: true, lensType: draft.lensType, lensMaterial: draft.lensMaterial, at, scanIndex: scans.length - 1 });
@@ -131,7 +128,6 @@ export function prepareTypedLine(line: ImportLine, config: LabConfig, now: Date)
       scans,
       issues,
       daily,
-      stationHours,
       days: [...days],
     },
   };

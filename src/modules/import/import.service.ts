@@ -7,7 +7,7 @@ import type { EventBus } from '../../platform/events.ts';
 import type { LabConfigCache } from '../lab-config/lab-config.ts';
 import type { OrdersRepository } from '../orders/orders.repository.ts';
 import type { QualityRepository } from '../quality/quality.repository.ts';
-import { addDailyProductDeltas, addStationHourDeltas, markStateDaysDirty } from '../rollups/rollups.repository.ts';
+import { addDailyProductDeltas, markStateDaysDirty } from '../rollups/rollups.repository.ts';
 import { prepareImportLine, prepareTypedLine, type PreparedOrder } from './import-line.ts';
 import type { ImportResult } from './import.schema.ts';
 import { uuidv7 } from '../../platform/ids.ts';
@@ -45,7 +45,6 @@ export function createImportService(deps: { db: Db; orders: OrdersRepository; qu
       await quality.insertMany(tx, orgId, issues);
       await insertOrderEvents(tx, orgId, written.flatMap((c) => c.prepared.events.map((e) => ({ ...e, orderId: idOf.get(c.prepared.order.orderNumber)! }))));
       await addDailyProductDeltas(tx, orgId, written.flatMap((c) => c.prepared.daily));
-      await addStationHourDeltas(tx, orgId, written.flatMap((c) => c.prepared.stationHours));
       await markStateDaysDirty(tx, orgId, written.flatMap((c) => c.prepared.days));
       return { imported: written.length, duplicates: batch.length - written.length };
     });

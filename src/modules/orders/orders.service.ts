@@ -4,9 +4,9 @@ import type { AuthContext } from '../../platform/auth-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { EventBus } from '../../platform/events.ts';
 import { decodeCursor, type Paged } from '../../platform/http.ts';
-import { localDay, parseBound, utcHourStart } from '../../platform/local-time.ts';
+import { localDay, parseBound } from '../../platform/local-time.ts';
 import type { LabConfigCache } from '../lab-config/lab-config.ts';
-import { addDailyProductDeltas, addStationHourDeltas, markStateDaysDirty, type DailyProductDelta } from '../rollups/rollups.repository.ts';
+import { addDailyProductDeltas, markStateDaysDirty, type DailyProductDelta } from '../rollups/rollups.repository.ts';
 import { isUniqueViolation } from '../users/users.service.ts';
 import { actorOf } from './actor.ts';
 import { checkOrderInput } from './order-intake.ts';
@@ -190,7 +190,6 @@ export function createOrdersService(deps: { db: Db; repo: OrdersRepository; labC
         if (inLastStation) {
           // Shipping is the 'out' of the last station: record it, so the route and rollups close.
           await repo.insertScans(tx, auth.orgId, [{ orderId: before.id, station: before.route[last]!, event: 'out', at: now, operator: null, equipmentId: null, reason: 'shipped', source: 'ship', recordedBy: actor.recordedBy }]);
-          await addStationHourDeltas(tx, auth.orgId, [{ station: before.route[last]!, hour: utcHourStart(now), scansOut: 1 }]);
         }
         const after = await repo.update(tx, auth.orgId, before.id, {
           status: 'shipped',

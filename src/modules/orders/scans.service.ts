@@ -5,10 +5,10 @@ import type { AuthContext } from '../../platform/auth-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, VALIDATION_FAILED } from '../../platform/errors.ts';
 import type { DomainEvent, EventBus } from '../../platform/events.ts';
-import { localDay, utcHourStart } from '../../platform/local-time.ts';
+import { localDay } from '../../platform/local-time.ts';
 import type { LabConfigCache } from '../lab-config/lab-config.ts';
 import type { QualityRepository } from '../quality/quality.repository.ts';
-import { addDailyProductDeltas, addStationHourDeltas, createDirtyDayMarker, type DailyProductDelta, type StationHourDelta } from '../rollups/rollups.repository.ts';
+import { addDailyProductDeltas, createDirtyDayMarker, type DailyProductDelta } from '../rollups/rollups.repository.ts';
 import { actorOf } from './actor.ts';
 import type { OrderStatus } from './order-status.ts';
 import { currentStationOf, trackScan, type TrackedOrderState } from './order-tracking.ts';
@@ -57,7 +57,6 @@ export function createScansService(deps: { db: Db; repo: OrdersRepository; quali
       const issues: Parameters<QualityRepository['insertMany']>[2][number][] = [];
       const issueScanRow: number[] = [];
       const statusEvents: OrderEventRow[] = [];
-      const stationDeltas: StationHourDelta[] = [];
       const productDeltas: DailyProductDelta[] = [];
       const days = new Set<string>();
 
@@ -93,7 +92,6 @@ export function createScansService(deps: { db: Db; repo: OrdersRepository; quali
         if (step.statusChange) {
           statusEvents.push({ orderId: order.id, at, type: 'status_changed', fromStatus: step.statusChange.from, toStatus: step.statusChange.to, actorType: actor.actorType, actorId: actor.actorId, note: `${item.event} at ${item.station}`, data: { cause: 'scan' } });
         }
-        stationDeltas.push({ station: item.station, hour: utcHourStart(at), scansIn: item.event === 'in' ? 1 : 0, scansOut: item.event === 'out' ? 1 : 0, rejects: item.event === 'reject' ? 1 : 0 });
         days.add(localDay(at, config.timezone));
         pending.push({ index, order, scanRow: scanRows.length - 1, status: step.next.status, currentStation: step.currentStation, issue });
         const ref = { orderId: order.id, orderNumber: order.orderNumber, customerId: order.customerId };
@@ -113,7 +111,6 @@ export function createScansService(deps: { db: Db; repo: OrdersRepository; quali
         auth.orgId,
         [...state].map(([id, s]) => ({ id, status: s.status, routePosition: s.routePosition, routeInside: s.routeInside, lastScanAt: new Date(s.lastScanAtMs!), remakeCount: s.remakeCount, updatedAt: now })),
       );
-      await addStationHourDeltas(tx, auth.orgId, stationDeltas);
       await addDailyProductDeltas(tx, auth.orgId, productDeltas);
       await markDirty(tx, auth.orgId, days, localDay(now, config.timezone));
 

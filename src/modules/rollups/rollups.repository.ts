@@ -2,9 +2,12 @@ import { sql } from 'drizzle-orm';
 import { pgArray } from '../../db/pg-array.ts';
 import type { Db } from '../../db/client.ts';
 
-// Rollups are sums, so each writer adds its deltas with INSERT … ON CONFLICT DO UPDATE inside the
-// transaction that records the facts: a rollup row never disagrees with the facts it summarises.
-// Callers group deltas first (one row per key per batch) — a statement may not touch a row twice.
+// Daily product rollups are sums, so each writer adds its deltas with INSERT … ON CONFLICT DO UPDATE
+// inside the transaction that records the facts: a rollup row never disagrees with the facts it
+// summarises. Callers group deltas first (one row per key per batch) — a statement may not touch a
+// row twice. Per-station hourly figures (scan counts, state minutes) are derived by the
+// station-state job from the scans themselves: a per-scan upsert of the (station, hour) row made
+// every concurrent scan wait on one row lock.
 
 export interface DailyProductDelta {
   day: string;
@@ -23,13 +26,6 @@ export interface DailyProductDelta {
   revenueShipped?: number;
 }
 
-export interface StationHourDelta {
-  station: string;
-  hour: Date;
-  scansIn?: number;
-  scansOut?: number;
-  rejects?: number;
-}
 
 const DAILY_FIELDS = ['received', 'shipped', 'completed', 'cancelled', 'rejects', 'shippedOnTime', 'shippedWithDueDate', 'turnaroundHoursSum', 'revenueReceived', 'revenueShipped'] as const;
 
@@ -45,18 +41,6 @@ export function groupDailyDeltas(deltas: readonly DailyProductDelta[]): DailyPro
   return [...byKey.values()];
 }
 
-export function groupStationDeltas(deltas: readonly StationHourDelta[]): StationHourDelta[] {
-  const byKey = new Map<string, StationHourDelta>();
-  for (const d of deltas) {
-    const key = `${d.station}|${d.hour.getTime()}`;
-    const acc = byKey.get(key) ?? { station: d.station, hour: d.hour };
-    acc.scansIn = (acc.scansIn ?? 0) + (d.scansIn ?? 0);
-    acc.scansOut = (acc.scansOut ?? 0) + (d.scansOut ?? 0);
-    acc.rejects = (acc.rejects ?? 0) + (d.rejects ?? 0);
-    byKey.set(key, acc);
-  }
-  return [...byKey.values()];
-}
 
 export async function addDailyProductDeltas(tx: Db, orgId: string, deltas: readonly DailyProductDelta[]): Promise<void> {
   const rows = groupDailyDeltas(deltas);
@@ -78,16 +62,6 @@ export async function addDailyProductDeltas(tx: Db, orgId: string, deltas: reado
       revenue_received = r.revenue_received + excluded.revenue_received, revenue_shipped = r.revenue_shipped + excluded.revenue_shipped`);
 }
 
-export async function addStationHourDeltas(tx: Db, orgId: string, deltas: readonly StationHourDelta[]): Promise<void> {
-  const rows = groupStationDeltas(deltas);
-  if (!rows.length) return;
-  await tx.execute(sql`
-    insert into station_hourly_rollups as r (organization_id, station, hour, scans_in, scans_out, rejects)
-    select ${orgId}::uuid, * from unnest(${pgArray(rows.map((r) => r.station))}::text[], ${pgArray(rows.map((r) => r.hour.toISOString()))}::timestamptz[],
-      ${pgArray(rows.map((r) => r.scansIn ?? 0))}::int[], ${pgArray(rows.map((r) => r.scansOut ?? 0))}::int[], ${pgArray(rows.map((r) => r.rejects ?? 0))}::int[])
-    on conflict (organization_id, station, hour) do update set
-      scans_in = r.scans_in + excluded.scans_in, scans_out = r.scans_out + excluded.scans_out, rejects = r.rejects + excluded.rejects`);
-}
 
 /** New facts on these local days: their station states must be derived again. */
 export async function markStateDaysDirty(tx: Db, orgId: string, days: Iterable<string>): Promise<void> {

@@ -72,7 +72,7 @@ export function createStationStateRepository(db: Db) {
       const orders = await queryRows<{ id: string; route: string[]; received_ms: string }>(
         db,
         sql`select id, route, (extract(epoch from received_at) * 1000)::bigint as received_ms from orders
-            where organization_id = ${orgId}::uuid and (id = any(${sql.param(ids)}::uuid[]) or (received_at >= ${from}::timestamptz and received_at < ${to}::timestamptz))`,
+            where organization_id = ${orgId}::uuid and (id = any(${pgArray(ids)}::uuid[]) or (received_at >= ${from}::timestamptz and received_at < ${to}::timestamptz))`,
       );
       const equipmentEvents = await queryRows<{ station: string; equipment_id: string; type: string; code: string | null; at_ms: string; ends_ms: string | null }>(
         db,
@@ -96,7 +96,7 @@ export function createStationStateRepository(db: Db) {
       fromMs: number,
       toMs: number,
       intervals: ReadonlyArray<{ station: string; fromMs: number; toMs: number; units: Record<string, number> }>,
-      hours: ReadonlyArray<{ station: string; hour: Date; minutes: Record<string, number> }>,
+      hours: ReadonlyArray<{ station: string; hour: Date; minutes: Record<string, number>; scans: { in: number; out: number; reject: number } }>,
       snapshot: StationStateSnapshot,
       complete: boolean,
       now: Date,
@@ -107,18 +107,21 @@ export function createStationStateRepository(db: Db) {
       if (intervals.length) {
         await tx.execute(sql`
           insert into station_intervals (organization_id, station, from_at, to_at, units)
-          select ${orgId}::uuid, * from unnest(${sql.param(intervals.map((i) => i.station))}::text[],
-            ${sql.param(intervals.map((i) => new Date(i.fromMs).toISOString()))}::timestamptz[], ${sql.param(intervals.map((i) => new Date(i.toMs).toISOString()))}::timestamptz[],
-            ${sql.param(intervals.map((i) => JSON.stringify(i.units)))}::jsonb[])`);
+          select ${orgId}::uuid, * from unnest(${pgArray(intervals.map((i) => i.station))}::text[],
+            ${pgArray(intervals.map((i) => new Date(i.fromMs).toISOString()))}::timestamptz[], ${pgArray(intervals.map((i) => new Date(i.toMs).toISOString()))}::timestamptz[],
+            ${pgArray(intervals.map((i) => JSON.stringify(i.units)))}::jsonb[])`);
       }
       if (hours.length) {
-        const m = (k: string) => sql.param(hours.map((h) => h.minutes[k] ?? 0));
-        // State minutes are derived, so a recomputation overwrites them (scan counts are left alone).
+        const m = (k: string) => pgArray(hours.map((h) => h.minutes[k] ?? 0));
+        const c = (k: 'in' | 'out' | 'reject') => pgArray(hours.map((h) => h.scans[k]));
+        // Derived from the day's facts, so a recomputation overwrites the hour's figures.
         await tx.execute(sql`
-          insert into station_hourly_rollups as r (organization_id, station, hour, working, down, setup, blocked, starved, idle, off_shift)
-          select ${orgId}::uuid, * from unnest(${sql.param(hours.map((h) => h.station))}::text[], ${sql.param(hours.map((h) => h.hour.toISOString()))}::timestamptz[],
+          insert into station_hourly_rollups as r (organization_id, station, hour, scans_in, scans_out, rejects, working, down, setup, blocked, starved, idle, off_shift)
+          select ${orgId}::uuid, * from unnest(${pgArray(hours.map((h) => h.station))}::text[], ${pgArray(hours.map((h) => h.hour.toISOString()))}::timestamptz[],
+            ${c('in')}::int[], ${c('out')}::int[], ${c('reject')}::int[],
             ${m('working')}::float8[], ${m('down')}::float8[], ${m('setup')}::float8[], ${m('blocked')}::float8[], ${m('starved')}::float8[], ${m('idle')}::float8[], ${m('off_shift')}::float8[])
-          on conflict (organization_id, station, hour) do update set working = excluded.working, down = excluded.down, setup = excluded.setup,
+          on conflict (organization_id, station, hour) do update set scans_in = excluded.scans_in, scans_out = excluded.scans_out, rejects = excluded.rejects,
+            working = excluded.working, down = excluded.down, setup = excluded.setup,
             blocked = excluded.blocked, starved = excluded.starved, idle = excluded.idle, off_shift = excluded.off_shift`);
       }
       await tx.execute(sql`

@@ -1,3 +1,4 @@
+import { sql as sqlTag } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Tenant, type TestApp } from '../../../test/support/app.ts';
 import { orderBody } from '../../../test/support/orders.ts';
@@ -43,6 +44,17 @@ describe('station states derived from a scripted day', () => {
     // 08:30–09:00 both work; 09:00–10:00 B works, one unit starved; 10:00–16:00 both starved.
     // working 60 (A) + 90 (B) = 150 · idle 30 · starved 60 + 2×360 = 780 · off shift 2×(1440−480) = 1920
     expect((await day()).surfacing).toEqual({ working: 150, down: 0, setup: 0, blocked: 0, starved: 780, idle: 30, off_shift: 1920 });
+  });
+
+  it('counts the scans per station and hour from the same facts', async () => {
+    const { rows } = (await sut.database.db.execute(
+      sqlTag`select station, to_char(hour at time zone 'UTC', 'HH24') as h, scans_in, scans_out, rejects from station_hourly_rollups
+             where organization_id = ${lab.orgId}::uuid and (scans_in + scans_out + rejects) > 0 order by station, hour`,
+    )) as unknown as { rows: Array<{ station: string; h: string; scans_in: number; scans_out: number; rejects: number }> };
+    const shipping = rows.filter((r) => r.station === 'shipping').map((r) => [r.h, r.scans_in, r.scans_out]);
+    expect(shipping).toEqual([['11', 2, 2]]);
+    const surfacing = rows.filter((r) => r.station === 'surfacing').map((r) => [r.h, r.scans_in, r.scans_out]);
+    expect(surfacing).toEqual([['08', 2, 0], ['09', 0, 1], ['10', 0, 1]]);
   });
 
   it('matches the hand-computed edging minutes (2 units)', async () => {

@@ -51,10 +51,18 @@ export function createStationStateService(deps: { db: Db; repo: StationStateRepo
     const result = deriveStationStates({ window: { fromMs, toMs }, stations: stationConfigs(config, fromMs, toMs), orders, equipmentEvents: facts.equipmentEvents, initial });
 
     const intervals = result.stations.flatMap((s) => s.intervals.map((i) => ({ station: s.station, fromMs: i.fromMs, toMs: i.toMs, units: i.units })));
+    const counts = new Map<string, { in: number; out: number; reject: number }>();
+    for (const s of facts.scans) {
+      const key = `${s.station}|${s.atMs - (s.atMs % HOUR)}`;
+      const c = counts.get(key) ?? { in: 0, out: 0, reject: 0 };
+      c[s.event]++;
+      counts.set(key, c);
+    }
     const hours = result.stations.flatMap((s) => {
-      const out: Array<{ station: string; hour: Date; minutes: Record<string, number> }> = [];
+      const out: Array<{ station: string; hour: Date; minutes: Record<string, number>; scans: { in: number; out: number; reject: number } }> = [];
       for (let h = fromMs - (fromMs % HOUR); h < toMs; h += HOUR) {
-        out.push({ station: s.station, hour: new Date(h), minutes: unitMinutesBetween(s.intervals, Math.max(h, fromMs), Math.min(h + HOUR, toMs)) });
+        const minutes = unitMinutesBetween(s.intervals, Math.max(h, fromMs), Math.min(h + HOUR, toMs));
+        out.push({ station: s.station, hour: new Date(h), minutes, scans: counts.get(`${s.station}|${h}`) ?? { in: 0, out: 0, reject: 0 } });
       }
       return out;
     });
