@@ -2,8 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { createApiKeysRepository } from '../modules/api-keys/api-keys.repository.ts';
 import { createApiKeysService } from '../modules/api-keys/api-keys.service.ts';
-import { createAuthRepository } from '../modules/auth/auth.repository.ts';
-import { createAuthService } from '../modules/auth/auth.service.ts';
 import { createOrganizationsRepository } from '../modules/organizations/organizations.repository.ts';
 import { createUsersRepository } from '../modules/users/users.repository.ts';
 import { createUsersService } from '../modules/users/users.service.ts';
@@ -11,8 +9,7 @@ import { ZEmail, ZPassword } from '../modules/users/users.schema.ts';
 import { systemClock } from '../platform/clock.ts';
 import { createEventBus } from '../platform/events.ts';
 import { ROLES, type Role } from '../platform/roles.ts';
-import { organizationSeeders } from '../modules/seeders.ts';
-import { operatorOf, parseEnum, withDatabase } from './support.ts';
+import { operatorOf, parseEnum, signupService, withDatabase } from './support.ts';
 import type { Db } from '../db/client.ts';
 
 async function requireOrg(db: Db, orgId: string) {
@@ -35,16 +32,7 @@ export function registerAdminCommands(program: Command): void {
     .action(async (o: { name: string; adminEmail: string; adminName: string; adminPassword?: string }) => {
       await withDatabase(async ({ db }, config) => {
         const password = o.adminPassword ?? generatedPassword();
-        const auth = createAuthService({
-          db,
-          repo: createAuthRepository(db),
-          users: createUsersRepository(db),
-          organizations: createOrganizationsRepository(db),
-          events: createEventBus(),
-          clock: systemClock,
-          sessionTtlHours: config.SESSION_TTL_HOURS,
-          seeders: organizationSeeders(),
-        });
+        const auth = signupService(db, config.SESSION_TTL_HOURS);
         const result = await auth.signup({ organizationName: o.name, email: ZEmail.parse(o.adminEmail), name: o.adminName, password: ZPassword.parse(password) });
         console.log(JSON.stringify({ organizationId: result.organization.id, adminEmail: result.user.email, ...(o.adminPassword ? {} : { adminPassword: password }) }));
       });

@@ -4,18 +4,12 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { Db } from '../db/client.ts';
-import { createAuthRepository } from '../modules/auth/auth.repository.ts';
-import { createAuthService } from '../modules/auth/auth.service.ts';
 import { createOrganizationsRepository } from '../modules/organizations/organizations.repository.ts';
-import { organizationSeeders } from '../modules/seeders.ts';
-import { createUsersRepository } from '../modules/users/users.repository.ts';
-import { systemClock } from '../platform/clock.ts';
-import { createEventBus } from '../platform/events.ts';
 import { addDays } from '../platform/local-time.ts';
 import { defaultSimConfig } from '../sim/config.ts';
 import { backfillSimulation } from '../sim/drivers/backfill.ts';
 import { runLive } from '../sim/drivers/live.ts';
-import { operatorOf, progressReporter, withDatabase } from './support.ts';
+import { operatorOf, progressReporter, signupService, withDatabase } from './support.ts';
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -49,16 +43,7 @@ export interface SimulateCliOptions {
 export async function createSimulatedOrg(db: Db, name: string): Promise<{ organizationId: string; adminEmail: string; adminPassword: string }> {
   const adminPassword = randomBytes(12).toString('base64url');
   const adminEmail = `admin-${randomBytes(4).toString('hex')}@sim.ils.test`;
-  const auth = createAuthService({
-    db,
-    repo: createAuthRepository(db),
-    users: createUsersRepository(db),
-    organizations: createOrganizationsRepository(db),
-    events: createEventBus(),
-    clock: systemClock,
-    sessionTtlHours: 1,
-    seeders: organizationSeeders(),
-  });
+  const auth = signupService(db);
   const created = await auth.signup({ organizationName: name, email: adminEmail, password: adminPassword, name: 'Simulation admin' });
   return { organizationId: created.organization.id, adminEmail, adminPassword };
 }

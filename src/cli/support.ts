@@ -3,6 +3,14 @@ import { loadConfig, type Config } from '../config.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import type { AuthContext } from '../platform/auth-context.ts';
+import type { Db } from '../db/client.ts';
+import { createAuthRepository } from '../modules/auth/auth.repository.ts';
+import { createAuthService } from '../modules/auth/auth.service.ts';
+import { createOrganizationsRepository } from '../modules/organizations/organizations.repository.ts';
+import { organizationSeeders } from '../modules/seeders.ts';
+import { createUsersRepository } from '../modules/users/users.repository.ts';
+import { systemClock } from '../platform/clock.ts';
+import { createEventBus } from '../platform/events.ts';
 
 export function parseEnum<T extends string>(values: readonly T[]) {
   return (v: string): T => {
@@ -44,4 +52,18 @@ export function progressReporter(label: string) {
       if (tty) process.stderr.write('\n');
     },
   };
+}
+
+/** Signup without HTTP (the same transaction and seeding as POST /api/auth/signup). */
+export function signupService(db: Db, sessionTtlHours = 1) {
+  return createAuthService({
+    db,
+    repo: createAuthRepository(db),
+    users: createUsersRepository(db),
+    organizations: createOrganizationsRepository(db),
+    events: createEventBus(),
+    clock: systemClock,
+    sessionTtlHours,
+    seeders: organizationSeeders(),
+  });
 }

@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { afterCursor } from '../../db/keyset.ts';
 import { apiKeys } from '../../db/schema/index.ts';
 import { toPage, type Cursor, type Paged } from '../../platform/http.ts';
 import type { Role } from '../../platform/roles.ts';
@@ -31,7 +32,7 @@ export function createApiKeysRepository(db: Db) {
         .where(
           and(
             eq(apiKeys.organizationId, orgId),
-            after ? or(gt(apiKeys.createdAt, new Date(after.at)), and(eq(apiKeys.createdAt, new Date(after.at)), gt(apiKeys.id, after.id))) : undefined,
+            afterCursor(apiKeys.createdAt, apiKeys.id, after, 'asc'),
           ),
         )
         .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id))

@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { afterCursor } from '../../db/keyset.ts';
 import { equipment, equipmentEvents, stations } from '../../db/schema/index.ts';
 import { toPage, type Cursor, type Paged } from '../../platform/http.ts';
 import { STATUS_EVENT_TYPES, type EquipmentEventType, type EquipmentStatus, type StatusEvent } from './equipment-status.ts';
@@ -160,7 +161,7 @@ export function createEquipmentRepository(db: Db) {
             eq(equipmentEvents.organizationId, orgId),
             eq(equipmentEvents.equipmentId, equipmentId),
             page.type ? eq(equipmentEvents.type, page.type) : undefined,
-            after ? or(lt(equipmentEvents.at, new Date(after.at)), and(eq(equipmentEvents.at, new Date(after.at)), lt(equipmentEvents.id, after.id))) : undefined,
+            afterCursor(equipmentEvents.at, equipmentEvents.id, after, 'desc'),
           ),
         )
         .orderBy(desc(equipmentEvents.at), desc(equipmentEvents.id))

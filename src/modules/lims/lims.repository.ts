@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gt, isNotNull, isNull, lt, lte, max, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, lte, max, or, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
+import { afterCursor } from '../../db/keyset.ts';
 import { limsIntegrations, limsOutbox, limsWebhookDeliveries, limsWebhookSecrets, orders, scans } from '../../db/schema/index.ts';
 import { toPage, type Cursor, type Paged } from '../../platform/http.ts';
 import type { OrderRow } from '../orders/orders.repository.ts';
@@ -290,7 +291,7 @@ export function createLimsRepository(db: Db) {
           and(
             eq(limsOutbox.organizationId, orgId),
             filter.status ? eq(limsOutbox.status, filter.status) : undefined,
-            after ? or(lt(limsOutbox.createdAt, new Date(after.at)), and(eq(limsOutbox.createdAt, new Date(after.at)), lt(limsOutbox.id, after.id))) : undefined,
+            afterCursor(limsOutbox.createdAt, limsOutbox.id, after, 'desc'),
           ),
         )
         .orderBy(desc(limsOutbox.createdAt), desc(limsOutbox.id))

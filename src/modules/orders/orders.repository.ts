@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gte, ilike, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
+import { afterCursor } from '../../db/keyset.ts';
 import { pgArray } from '../../db/pg-array.ts';
 import { orderEvents, orders, scans } from '../../db/schema/index.ts';
 import { toPage, type Cursor, type Paged } from '../../platform/http.ts';
@@ -159,11 +160,7 @@ export function createOrdersRepository(db: Db) {
         const like = `${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
         conditions.push(or(ilike(orders.orderNumber, like), eq(orders.patientRef, filter.search), eq(orders.limsJobId, filter.search)));
       }
-      const after = page.after;
-      if (after) {
-        const at = new Date(after.at);
-        conditions.push(or(lt(orders.receivedAt, at), and(eq(orders.receivedAt, at), lt(orders.id, after.id))));
-      }
+      conditions.push(afterCursor(orders.receivedAt, orders.id, page.after, 'desc'));
       const rows = await db
         .select()
         .from(orders)

@@ -1,5 +1,6 @@
-import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { afterCursor } from '../../db/keyset.ts';
 import { qualityIssues } from '../../db/schema/index.ts';
 import { toPage, type Cursor, type Paged } from '../../platform/http.ts';
 import type { QualityIssue } from './quality.schema.ts';
@@ -50,10 +51,7 @@ export function createQualityRepository(db: Db) {
       if (filter.from) c.push(gte(qualityIssues.at, filter.from));
       if (filter.to) c.push(lte(qualityIssues.at, filter.to));
       if (filter.orderId) c.push(eq(qualityIssues.orderId, filter.orderId));
-      if (page.after) {
-        const at = new Date(page.after.at);
-        c.push(or(lt(qualityIssues.at, at), and(eq(qualityIssues.at, at), lt(qualityIssues.id, page.after.id))));
-      }
+      c.push(afterCursor(qualityIssues.at, qualityIssues.id, page.after, 'desc'));
       const rows = await db.select().from(qualityIssues).where(and(...c)).orderBy(desc(qualityIssues.at), desc(qualityIssues.id)).limit(page.limit + 1);
       return toPage(rows.map((r) => toIssue(r)), page.limit, (i) => ({ at: i.at, id: i.id }));
     },

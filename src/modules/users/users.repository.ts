@@ -1,5 +1,6 @@
-import { and, asc, count, eq, gt, or } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { afterCursor } from '../../db/keyset.ts';
 import { users } from '../../db/schema/index.ts';
 import { toPage, type Cursor, type Paged } from '../../platform/http.ts';
 import type { Role } from '../../platform/roles.ts';
@@ -51,7 +52,7 @@ export function createUsersRepository(db: Db) {
         .where(
           and(
             eq(users.organizationId, orgId),
-            after ? or(gt(users.createdAt, new Date(after.at)), and(eq(users.createdAt, new Date(after.at)), gt(users.id, after.id))) : undefined,
+            afterCursor(users.createdAt, users.id, after, 'asc'),
           ),
         )
         .orderBy(asc(users.createdAt), asc(users.id))
