@@ -43,7 +43,7 @@ export function createImportService(deps: { db: Db; orders: OrdersRepository; qu
         return c.prepared.issues.map(({ scanIndex, ...i }) => ({ ...i, orderId, scanId: scanIds[base + scanIndex]! }));
       });
       await quality.insertMany(tx, orgId, issues);
-      await insertOrderEvents(tx, orgId, written.flatMap((c) => c.prepared.events.map((e) => ({ ...e, orderId: idOf.get(c.prepared.order.orderNumber)! }))));
+      await deps.orders.insertEvents(tx, orgId, written.flatMap((c) => c.prepared.events.map((e) => ({ ...e, orderId: idOf.get(c.prepared.order.orderNumber)! }))));
       await addDailyProductDeltas(tx, orgId, written.flatMap((c) => c.prepared.daily));
       await markStateDaysDirty(tx, orgId, written.flatMap((c) => c.prepared.days));
       return { imported: written.length, duplicates: batch.length - written.length };
@@ -94,15 +94,4 @@ export function createImportService(deps: { db: Db; orders: OrdersRepository; qu
       return result;
     },
   };
-}
-
-/** Order events in one statement (an import writes ~3 per order). */
-async function insertOrderEvents(tx: Db, orgId: string, rows: Array<{ orderId: string; at: Date; type: string; fromStatus?: string | null; toStatus?: string | null; actorType: string; actorId?: string | null; note?: string | null; data?: unknown }>): Promise<void> {
-  if (!rows.length) return;
-  const p = <T extends string | number | boolean | null>(f: (r: (typeof rows)[number]) => T) => pgArray(rows.map(f));
-  await tx.execute(sql`
-    insert into order_events (organization_id, id, order_id, at, type, from_status, to_status, actor_type, actor_id, note, data)
-    select ${orgId}::uuid, * from unnest(${p(() => uuidv7())}::uuid[], ${p((r) => r.orderId)}::uuid[], ${p((r) => r.at.toISOString())}::timestamptz[], ${p((r) => r.type)}::text[],
-      ${p((r) => r.fromStatus ?? null)}::text[], ${p((r) => r.toStatus ?? null)}::text[], ${p((r) => r.actorType)}::text[], ${p((r) => r.actorId ?? null)}::text[],
-      ${p((r) => r.note ?? null)}::text[], ${p((r) => (r.data == null ? null : JSON.stringify(r.data)))}::jsonb[])`);
 }

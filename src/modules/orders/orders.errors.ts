@@ -4,6 +4,7 @@ export const ORDER_NOT_FOUND = defineError('ORDER_NOT_FOUND', 404, 'Order %s not
 export const ORDER_NUMBER_TAKEN = defineError('ORDER_NUMBER_TAKEN', 409, 'Order number %s already exists in this organization');
 export const ILLEGAL_TRANSITION = defineError('ILLEGAL_TRANSITION', 409, '%s');
 export const SCAN_REJECTED = defineError('SCAN_REJECTED', 409, 'Scan refused: %s');
+export const SCAN_CONFLICT = defineError('SCAN_CONFLICT', 409, 'The order changed while this scan was being recorded; send it again');
 export const NOT_SHIPPABLE = defineError('NOT_SHIPPABLE', 409, 'Order %s cannot ship yet: %s');
 export const UNKNOWN_VOCABULARY = defineError('UNKNOWN_VOCABULARY', 400, '%s');
 export const RX_INVALID = defineError('RX_INVALID', 400, 'Prescription is invalid: %s');

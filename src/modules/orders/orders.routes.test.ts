@@ -146,6 +146,18 @@ describe('orders and job tracking', () => {
     expect((await lab.call({ method: 'GET', url: `/api/orders/${a.id}` })).json().data.currentStation).toBe('coating');
   });
 
+  it('records a scan once when the same scan races in from many scanners at once', async () => {
+    const order = await createOrder(lab);
+    const answers = await Promise.all(Array.from({ length: 12 }, () => scan(tech, order.orderNumber, 'surfacing', 'in')));
+    const codes = answers.map((r) => r.statusCode).sort();
+    expect(codes.filter((c) => c === 201)).toHaveLength(1);
+    expect(codes.every((c) => c === 201 || c === 409)).toBe(true);
+    const detail = (await lab.call({ method: 'GET', url: `/api/orders/${order.id}` })).json().data;
+    expect(detail.timeline.filter((t: { type: string }) => t.type === 'scan')).toHaveLength(1);
+    expect(detail.timeline.filter((t: { toStatus?: string }) => t.toStatus === 'in_production')).toHaveLength(1);
+    expect(detail.nextScan).toEqual({ station: 'surfacing', events: ['out', 'reject'] });
+  });
+
   it('lists with filters and pages newest first', async () => {
     for (let i = 0; i < 3; i++) await createOrder(lab);
     const list = await lab.call({ method: 'GET', url: '/api/orders', query: { status: 'pending', limit: '2' } });

@@ -74,22 +74,24 @@ export async function markStateDaysDirty(tx: Db, orgId: string, days: Iterable<s
 }
 
 /**
- * Marks days dirty, skipping "today" when this process marked it in the last minute. Every scan
- * of the day touches the same (organization, today) row; under 50 concurrent scanners that one row
- * lock serialized all scan transactions. Today's row needs no refresh: the station-state job keeps
- * the current day dirty (it is partial) until the day is over. Past days are always written.
+ * Which days need marking dirty, skipping "today" when this process marked it in the last minute.
+ * Every scan of the day touches the same (organization, today) row; under 50 concurrent scanners
+ * that one row lock serialized all scan transactions. Today's row needs no refresh: the
+ * station-state job keeps the current day dirty (it is partial) until the day is over. Past days
+ * are always written. Call `remember` once the marking committed.
  */
 export function createDirtyDayMarker(nowMs: () => number = Date.now) {
   const recent = new Map<string, number>();
   const WINDOW_MS = 60_000;
-  return async (tx: Db, orgId: string, days: Iterable<string>, today: string): Promise<void> => {
-    const now = nowMs();
-    const todo = [...new Set(days)].filter((d) => d !== today || (recent.get(`${orgId}|${d}`) ?? 0) + WINDOW_MS <= now);
-    if (!todo.length) return;
-    await markStateDaysDirty(tx, orgId, todo);
-    if (todo.includes(today)) {
+  return {
+    todo(orgId: string, days: Iterable<string>, today: string): string[] {
+      const now = nowMs();
+      return [...new Set(days)].filter((d) => d !== today || (recent.get(`${orgId}|${d}`) ?? 0) + WINDOW_MS <= now);
+    },
+    remember(orgId: string, days: readonly string[], today: string): void {
+      if (!days.includes(today)) return;
       if (recent.size > 10_000) recent.clear();
-      recent.set(`${orgId}|${today}`, now);
-    }
+      recent.set(`${orgId}|${today}`, nowMs());
+    },
   };
 }
