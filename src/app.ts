@@ -54,6 +54,7 @@ import { telemetryRoutes } from './modules/equipment/telemetry.routes.ts';
 import { createTelemetryService } from './modules/equipment/telemetry.service.ts';
 import { pruneTelemetry } from './modules/equipment/telemetry-retention.ts';
 import { limsPlugin } from './modules/lims/lims.plugin.ts';
+import { forecastPlugin } from './modules/forecast/forecast.plugin.ts';
 import { realtimeRoutes } from './modules/realtime/realtime.routes.ts';
 import type { RealtimeOptions } from './modules/realtime/realtime-gateway.ts';
 import type { Fanout } from './platform/fanout.ts';
@@ -212,8 +213,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const stationState = createStationStateService({ db, repo: createStationStateRepository(db), labConfig, clock });
   app.jobs.refreshStationStates = () => stationState.refreshAll();
   await app.register(stationStateRoutes, { stationState });
-  // Demand forecasting (src/modules/forecast); imported here while several hands edit this file.
-  await app.register((await import('./modules/forecast/forecast.plugin.ts')).forecastPlugin, { db, labConfig, events, clock });
+  // Demand forecasting: endpoints, vintages, calibrations (refreshForecasts job).
+  await app.register(forecastPlugin, { db, labConfig, events, clock });
   await app.register(importRoutes, { importer: createImportService({ db, orders: ordersRepo, quality: qualityRepo, labConfig, events, clock }) });
   await app.register(qualityRoutes, { quality: createQualityService({ db, repo: qualityRepo, orders: ordersRepo, labConfig, events, clock }) });
   // LIMS: signed webhook in, outbox out.
