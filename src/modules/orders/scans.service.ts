@@ -130,7 +130,10 @@ export function createScansService(deps: { db: Db; repo: OrdersRepository; quali
     const dirtyDays = markDirty.todo(auth.orgId, days, today);
     let savedIssues: QualityIssue[] = [];
     const write = async (tx: Db) => {
-      const updated = await repo.writeScanBatch(tx, auth.orgId, { tracking, scans: scanRows, scanIds, events: statusEvents, at: now });
+      const updated =
+        scanRows.length === 1 && statusEvents.length <= 1
+          ? await repo.writeSingleScan(tx, auth.orgId, { change: tracking[0]!, scan: scanRows[0]!, scanId: scanIds[0]!, event: statusEvents[0] ?? null, at: now })
+          : await repo.writeScanBatch(tx, auth.orgId, { tracking, scans: scanRows, scanIds, events: statusEvents, at: now });
       if (updated !== tracking.length) throw new ConcurrentScan();
       savedIssues = await quality.insertMany(tx, auth.orgId, issues);
       await addDailyProductDeltas(tx, auth.orgId, productDeltas);
