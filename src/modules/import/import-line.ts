@@ -25,19 +25,19 @@ export type Prepared = { ok: true; value: PreparedOrder } | { ok: false; code: s
 
 const fail = (code: string, message: string): Prepared => ({ ok: false, code, message });
 
-export function prepareImportLine(raw: unknown, config: LabConfig, now: Date): Prepared {
+export function prepareImportLine(raw: unknown, config: LabConfig, now: Date, equipment: ReadonlySet<string> = new Set()): Prepared {
   const parsed = ZImportLine.safeParse(raw);
   if (!parsed.success) {
     return fail('VALIDATION_FAILED', parsed.error.issues.map((i) => `${i.path.join('.') || '(line)'}: ${i.message}`).join('; '));
   }
-  return prepareTypedLine(parsed.data, config, now);
+  return prepareTypedLine(parsed.data, config, now, equipment);
 }
 
 /**
  * The lab's rules for a line already in the import shape (the schema checked, or produced by our
  * own typed code such as the simulator): vocabulary, Rx, route, scan order, dates.
  */
-export function prepareTypedLine(line: ImportLine, config: LabConfig, now: Date): Prepared {
+export function prepareTypedLine(line: ImportLine, config: LabConfig, now: Date, equipment: ReadonlySet<string> = new Set()): Prepared {
   const intake = checkOrderInput(line, config, 'line');
   if (!intake.ok) return fail(intake.error.code, intake.error.message);
   const { draft } = intake;
@@ -56,13 +56,14 @@ export function prepareTypedLine(line: ImportLine, config: LabConfig, now: Date)
   for (const [i, s] of (line.scans ?? []).entries()) {
     const at = new Date(s.at);
     if (at < receivedAt) return fail('SCAN_REJECTED', `scans.${i}: scan at ${s.at} is before the order date`);
+    if (s.equipmentId && !equipment.has(s.equipmentId)) return fail('EQUIPMENT_UNKNOWN', `scans.${i}: equipment ${s.equipmentId} is not registered in this organization`);
     const step = trackScan(state, { station: s.station, event: s.event, atMs: at.getTime() }, config.stations);
     if (!step.ok) return fail('SCAN_REJECTED', `scans.${i}: ${step.reason}`);
     state = step.next;
-    scans.push({ station: s.station, event: s.event, at, operator: s.operator ?? null, equipmentId: null, reason: s.reason ?? null, source: 'import', recordedBy: 'import' });
+    scans.push({ station: s.station, event: s.event, at, operator: s.operator ?? null, equipmentId: s.equipmentId ?? null, reason: s.reason ?? null, source: 'import', recordedBy: 'import' });
     days.add(localDay(at, tz));
     if (s.event === 'reject') {
-      issues.push({ station: s.station, issueType: s.issueType ?? 'other', reason: s.reason ?? null, equipmentId: null, lensSide: s.lensSide ?? 'B', remake: true, lensType: draft.lensType, lensMaterial: draft.lensMaterial, at, scanIndex: scans.length - 1 });
+      issues.push({ station: s.station, issueType: s.issueType ?? 'other', reason: s.reason ?? null, equipmentId: s.equipmentId ?? null, lensSide: s.lensSide ?? 'B', remake: true, lensType: draft.lensType, lensMaterial: draft.lensMaterial, at, scanIndex: scans.length - 1 });
       daily.push({ day: localDay(at, tz), ...product, rejects: 1 });
     }
   }

@@ -1,3 +1,4 @@
+import { sql as sqlTag } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Tenant, type TestApp } from '../../../test/support/app.ts';
 import { orderBody } from '../../../test/support/orders.ts';
@@ -71,6 +72,18 @@ describe('order history import', () => {
     const c1 = (await lab.call({ method: 'GET', url: '/api/orders/C-1' })).json().data;
     expect(c1).toMatchObject({ patientRef: 'Doe, "Jane"', route: ['surfacing', 'edging', 'quality_check', 'shipping'], status: 'in_production' });
     expect((await lab.call({ method: 'GET', url: '/api/orders/C-3' })).json().data.patientRef).toBe('multi\nline note');
+  });
+
+  it('keeps the machine a scan names, and refuses a machine the lab does not have', async () => {
+    const machine = (await lab.call({ method: 'POST', url: '/api/equipment', payload: { name: 'Gen 1', model: 'VFT-orbit', serialNumber: 'IMP-1', station: 'surfacing' } })).json().data;
+    const lines = [
+      JSON.stringify(orderBody({ orderNumber: 'E-1', orderDate: day(8, 7), scans: [{ station: 'surfacing', event: 'in', at: day(8, 8), equipmentId: machine.id }] })),
+      JSON.stringify(orderBody({ orderNumber: 'E-2', orderDate: day(8, 7), scans: [{ station: 'surfacing', event: 'in', at: day(8, 8), equipmentId: '00000000-0000-4000-8000-000000000000' }] })),
+    ].join('\n');
+    const res = (await post(lines)).json().data;
+    expect(res).toMatchObject({ imported: 1, errorCount: 1, errors: [{ line: 2, code: 'EQUIPMENT_UNKNOWN' }] });
+    const { rows } = (await sut.database.db.execute(sqlTag`select equipment_id from scans where organization_id = ${lab.orgId}::uuid and equipment_id is not null`)) as unknown as { rows: Array<{ equipment_id: string }> };
+    expect(rows.map((r) => r.equipment_id)).toEqual([machine.id]);
   });
 
   it('refuses other content types and non-managers', async () => {

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { pgArray } from '../../db/pg-array.ts';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { equipment } from '../../db/schema/index.ts';
 import type { AuthContext } from '../../platform/auth-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { EventBus } from '../../platform/events.ts';
@@ -54,6 +56,8 @@ export function createImportService(deps: { db: Db; orders: OrdersRepository; qu
     /** Streams lines, commits valid ones in batches, reports each bad line with its number. */
     async importOrders(auth: AuthContext, lines: AsyncIterable<SourceLine>, onProgress?: (p: { lines: number; imported: number; duplicates: number; errors: number }) => void): Promise<ImportResult> {
       const config = await labConfig.get(auth.orgId);
+      // A lab has dozens of machines: check scans' equipment against the whole list in memory.
+      const equipmentIds = new Set((await db.select({ id: equipment.id }).from(equipment).where(eq(equipment.organizationId, auth.orgId))).map((r) => r.id));
       const result: ImportResult = { imported: 0, duplicates: 0, errors: [], errorCount: 0 };
       let batch: Array<{ line: number; prepared: PreparedOrder }> = [];
       let seen = 0;
@@ -83,7 +87,7 @@ export function createImportService(deps: { db: Db; orders: OrdersRepository; qu
           addError(source.line, 'MALFORMED_LINE', source.error);
           continue;
         }
-        const prepared = source.typed ? prepareTypedLine(source.typed, config, now) : prepareImportLine(source.value, config, now);
+        const prepared = source.typed ? prepareTypedLine(source.typed, config, now, equipmentIds) : prepareImportLine(source.value, config, now, equipmentIds);
         if (!prepared.ok) addError(source.line, prepared.code, prepared.message);
         else batch.push({ line: source.line, prepared: prepared.value });
         if (batch.length >= BATCH_LINES) await flush();
