@@ -195,7 +195,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(organizationsRoutes, { organizations: createOrganizationsService({ repo: organizationsRepo, events, clock }) });
   await app.register(usersRoutes, { users: createUsersService({ repo: usersRepo, events, clock, onCredentialsChanged: auth.forgetUser }) });
-  await app.register(apiKeysRoutes, { apiKeys: createApiKeysService({ repo: createApiKeysRepository(db), clock, onRevoked: auth.forgetApiKey }) });
+  await app.register(apiKeysRoutes, { apiKeys: createApiKeysService({ repo: createApiKeysRepository(db), clock, events, onRevoked: auth.forgetApiKey }) });
 
   // --- lab configuration, orders and job tracking ---------------------------------------------
   const labConfig = createLabConfigCache(db);

@@ -281,6 +281,21 @@ describe('GET /ws', () => {
       expect(res.body.error.code).toBe('ACCOUNT_SUSPENDED');
     });
 
+    it('closes the sockets of a session that logs out and of an API key that is revoked', async () => {
+      const tech = await sut.given.user(labA, 'lab_tech');
+      const key = await sut.given.apiKey(labA, 'viewer');
+      const bySession = await connect(sut.url, { token: tech.token });
+      const byKey = await connect(sut.url, { token: key.key });
+      const bystander = await connect(sut.url, { token: labA.token });
+      await ok(tech.call({ method: 'POST', url: '/api/auth/logout' }));
+      expect((await bySession.closed).code).toBe(4001);
+      await ok(labA.call({ method: 'DELETE', url: `/api/api-keys/${key.id}` }));
+      expect((await byKey.closed).code).toBe(4001);
+      bystander.send({ type: 'ping' });
+      await bystander.waitFor((m) => m.type === 'pong');
+      await bystander.close();
+    });
+
     it('answers a plain GET with 426 and validates the query before upgrading', async () => {
       const plain = await sut.app.inject({ method: 'GET', url: `/ws?token=${labA.token}` });
       expect(plain.statusCode).toBe(426);

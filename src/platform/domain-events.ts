@@ -21,6 +21,7 @@ export type DomainEvent =
   | (Base & { type: 'organization.updated'; changes: string[] })
   | (Base & { type: 'user.created'; userId: string; role: Role })
   | (Base & { type: 'user.updated'; userId: string; role: Role; status: string })
+  | (Base & { type: 'credential.revoked'; sessionId: string | null; apiKeyId: string | null })
   | (Base & { type: 'station.updated'; station: string })
   | (Base & OrderRef & { type: 'order.created'; status: string; route: string[]; priority: string; source: string })
   | (Base & OrderRef & { type: 'order.status_changed'; from: string; to: string; currentStation: string | null; reason: string | null })

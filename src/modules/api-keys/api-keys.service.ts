@@ -1,5 +1,6 @@
 import type { AuthContext } from '../../platform/auth-context.ts';
 import type { Clock } from '../../platform/clock.ts';
+import type { EventBus } from '../../platform/events.ts';
 import { API_KEY_NOT_FOUND } from '../../platform/errors.ts';
 import { decodeCursor, type PageQuery } from '../../platform/http.ts';
 import { hashToken, newToken } from '../../platform/secrets.ts';
@@ -8,7 +9,7 @@ import type { CreateApiKey } from './api-keys.schema.ts';
 
 export type ApiKeysService = ReturnType<typeof createApiKeysService>;
 
-export function createApiKeysService(deps: { repo: ApiKeysRepository; clock: Clock; onRevoked?: (orgId: string, apiKeyId: string) => void }) {
+export function createApiKeysService(deps: { repo: ApiKeysRepository; clock: Clock; events?: EventBus; onRevoked?: (orgId: string, apiKeyId: string) => void }) {
   return {
     async create(auth: Pick<AuthContext, 'orgId' | 'userId'>, input: CreateApiKey) {
       const key = newToken('api_key');
@@ -26,6 +27,7 @@ export function createApiKeysService(deps: { repo: ApiKeysRepository; clock: Clo
       const revoked = await deps.repo.revoke(auth.orgId, id, deps.clock.now());
       if (!revoked) throw API_KEY_NOT_FOUND(id);
       deps.onRevoked?.(auth.orgId, id);
+      deps.events?.emit({ type: 'credential.revoked', orgId: auth.orgId, at: deps.clock.now().toISOString(), sessionId: null, apiKeyId: id });
       return revoked;
     },
   };

@@ -72,6 +72,7 @@ export function createAuthService(deps: {
       if (!auth.sessionId) return;
       await repo.revokeSession(auth.orgId, auth.sessionId, clock.now());
       cache.evict((a) => a.sessionId === auth.sessionId);
+      deps.events.emit({ type: 'credential.revoked', orgId: auth.orgId, at: clock.now().toISOString(), sessionId: auth.sessionId, apiKeyId: null });
     },
 
     /** A user's sessions must be re-checked (suspended, role changed). */

@@ -55,6 +55,9 @@ interface Client {
   orgId: string;
   role: AuthContext['role'];
   userId: string | null;
+  /** The session or API key the socket was opened with (a revoked one closes it). */
+  sessionId: string | null;
+  apiKeyId: string | null;
   credential: string;
   /** For an ECP: the only customer whose order messages it receives. */
   ecpCustomerId: string | null | undefined;
@@ -228,6 +231,8 @@ export function createRealtimeGateway(deps: {
         orgId: auth.orgId,
         role: auth.role,
         userId: auth.userId,
+        sessionId: auth.sessionId,
+        apiKeyId: auth.apiKeyId,
         credential: credentialOf(auth),
         ecpCustomerId: auth.role === 'ecp' ? auth.customerId : undefined,
         allowed,
@@ -300,6 +305,15 @@ export function createRealtimeGateway(deps: {
     revokeUser(orgId: string, userId: string, still: { role: string; active: boolean }): void {
       for (const c of rooms.get(orgId) ?? []) {
         if (c.userId === userId && (!still.active || c.role !== still.role)) closeClient(c, CLOSE.UNAUTHORIZED, 'credentials changed; authenticate again');
+      }
+    },
+
+    /** A session logged out or an API key revoked: its sockets close too. */
+    revokeCredential(orgId: string, revoked: { sessionId?: string; apiKeyId?: string }): void {
+      for (const c of rooms.get(orgId) ?? []) {
+        if ((revoked.sessionId && c.sessionId === revoked.sessionId) || (revoked.apiKeyId && c.apiKeyId === revoked.apiKeyId)) {
+          closeClient(c, CLOSE.UNAUTHORIZED, 'credential revoked');
+        }
       }
     },
 

@@ -65,6 +65,7 @@ export const realtimeRoutes = fp<RealtimePluginOptions>(
       }),
     );
     offEvents.push(app.events.on('user.updated', (e) => gateway.revokeUser(e.orgId, e.userId, { role: e.role, active: e.status === 'active' })));
+    offEvents.push(app.events.on('credential.revoked', (e) => gateway.revokeCredential(e.orgId, { sessionId: e.sessionId ?? undefined, apiKeyId: e.apiKeyId ?? undefined })));
 
     app.route({
       method: 'GET',
