@@ -262,6 +262,24 @@ describe('GET /ws', () => {
       expect(await open()).toBe(0);
     });
 
+    it('tells a keep-alive client not to reuse the socket of a refused upgrade', async () => {
+      // Node's default agent keeps sockets alive: without `Connection: close` the next upgrade was
+      // sent on the refused socket and failed with a hang-up (found by the contract smoke test).
+      const { request, Agent } = await import('node:http');
+      const agent = new Agent({ keepAlive: true });
+      const upgrade = (path: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = request(sut.url.replace('ws:', 'http:').replace(/\/ws$/, '') + path, { agent, headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+          req.on('upgrade', (_res, socket) => { socket.destroy(); resolve(101); });
+          req.on('response', (res) => { res.resume(); resolve(res.statusCode!); });
+          req.on('error', reject);
+          req.end();
+        });
+      expect(await upgrade('/ws')).toBe(401);
+      expect(await upgrade(`/ws?token=${encodeURIComponent(labA.token)}`)).toBe(101);
+      agent.destroy();
+    });
+
     it('accepts the token as a header or the session cookie too', async () => {
       const viaHeader = await connect(sut.url, {}, { headers: { authorization: `Bearer ${labA.token}` } });
       const login = await sut.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: labA.email, password: labA.password } });

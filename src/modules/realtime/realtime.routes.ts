@@ -54,6 +54,11 @@ export const realtimeRoutes = fp<RealtimePluginOptions>(
     app.addHook('preClose', async () => {
       await gateway.closeAll();
     });
+    // A refused upgrade answers HTTP on a socket that will not carry another request: say so, or a
+    // keep-alive client (Node's default agent) sends its next request on it and gets a hang-up.
+    app.addHook('onSend', async (req, reply) => {
+      if (req.headers.upgrade && reply.statusCode !== 101) reply.header('connection', 'close');
+    });
     // perMessageDeflate off: 3 GB with deflate vs < 1 GB without at 10–20k sockets (research §2 rule 1).
     await app.register(websocket, { options: { perMessageDeflate: false, maxPayload: options.maxClientMessageBytes } });
 
