@@ -1,9 +1,9 @@
-// Prints how fast the pure twin runs (no I/O): `npx tsx src/sim/measure-speed.ts [days] [ordersPerDay] [seed]`.
+// Prints how fast the pure twin runs (no I/O): `npx tsx bench/sim.ts [days] [ordersPerDay] [seed]`.
 // Defaults to the sizing target: a year at 2,000 orders/day. docs/simulator.md quotes its output.
 
-import { defaultSimConfig } from './config.ts';
-import { simulate } from './simulate.ts';
-import { groundTruthJsonChunks } from './ground-truth.ts';
+import { defaultSimConfig } from '../src/sim/config.ts';
+import { simulate } from '../src/sim/simulate.ts';
+import { groundTruthJsonChunks } from '../src/sim/ground-truth.ts';
 
 const days = Number(process.argv[2] ?? 365);
 const ordersPerDay = Number(process.argv[3] ?? 2000);
