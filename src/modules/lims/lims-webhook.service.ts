@@ -5,8 +5,8 @@ import type { Clock } from '../../platform/clock.ts';
 import type { DomainEvent, EventBus } from '../../platform/events.ts';
 import { isUniqueViolation } from '../users/users.service.ts';
 import type { LabConfigCache } from '../lab-config/lab-config.ts';
-import { routeHasQualityCheck, type OrderStatus } from '../orders/order-status.ts';
-import { isUuid, type NewOrderRow, type OrderEventRow, type OrderRow, type OrdersRepository } from '../orders/orders.repository.ts';
+import { routeHasQualityCheck, statusColumns, type OrderStatus } from '../orders/order-status.ts';
+import { isUuid, type OrderEventRow, type OrderRow, type OrdersRepository } from '../orders/orders.repository.ts';
 import type { OrdersService } from '../orders/orders.service.ts';
 import type { ScansService } from '../orders/scans.service.ts';
 import { LIMS_JOB_MISMATCH, LIMS_JOB_UNKNOWN, LIMS_WEBHOOK_NOT_FOUND, WEBHOOK_IN_PROGRESS, WEBHOOK_SIGNATURE_INVALID, WEBHOOK_TIMESTAMP_OUT_OF_RANGE } from './lims.errors.ts';
@@ -99,17 +99,6 @@ export function createLimsWebhookService(deps: {
     };
   };
 
-  /** The columns a status change sets, as PATCH /api/orders/:id/status sets them. */
-  function statusChange(from: OrderStatus, to: OrderStatus, at: Date): Partial<NewOrderRow> {
-    return {
-      status: to,
-      heldFrom: to === 'on_hold' ? from : null,
-      ...(to === 'shipped' ? { shippedAt: at, currentStation: null } : {}),
-      ...(to === 'completed' ? { completedAt: at } : {}),
-      ...(to === 'cancelled' ? { cancelledAt: at, currentStation: null } : {}),
-    };
-  }
-
   /** A duplicate's answer, or a refusal while the first delivery of the id is still being applied. */
   function replay(existing: { state: string; result: unknown }, webhookId: string): WebhookAnswer {
     if (existing.state !== 'done' || !existing.result) throw WEBHOOK_IN_PROGRESS(webhookId);
@@ -158,7 +147,7 @@ export function createLimsWebhookService(deps: {
           const note = data.status === 'failed' ? `LIMS job ${data.jobId} failed${data.errorMessage ? `: ${data.errorMessage}` : ''}` : `LIMS job ${data.jobId}: ${data.status}`;
           for (const step of plan.steps) {
             const before = current;
-            current = await ordersRepo.update(tx, orgId, order.id, { ...statusChange(step.from, step.to, at), updatedAt: now });
+            current = await ordersRepo.update(tx, orgId, order.id, { ...statusColumns(step.from, step.to, at), updatedAt: now });
             await orders.recordStatusChange(tx, null, orgId, timezone, before, current, at, note, { cause: 'lims', webhookId, limsStatus: data.status });
             steps.push({ before, after: current });
           }

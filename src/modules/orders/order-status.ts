@@ -130,3 +130,22 @@ export function canTransition(
 ): boolean {
   return checkTransition(from, to, context) === null;
 }
+
+/** The order columns a status change sets (manual, LIMS or shipping): when it shipped, completed
+ * or was cancelled, which status a hold resumes to, and no current station once it has left. */
+export function statusColumns(from: OrderStatus, to: OrderStatus, at: Date): {
+  status: OrderStatus;
+  heldFrom: OrderStatus | null;
+  shippedAt?: Date;
+  completedAt?: Date;
+  cancelledAt?: Date;
+  currentStation?: null;
+} {
+  return {
+    status: to,
+    heldFrom: to === 'on_hold' ? from : null,
+    ...(to === 'shipped' ? { shippedAt: at, currentStation: null } : {}),
+    ...(to === 'completed' ? { completedAt: at } : {}),
+    ...(to === 'cancelled' ? { cancelledAt: at, currentStation: null } : {}),
+  };
+}

@@ -10,7 +10,7 @@ import { addDailyProductDeltas, markStateDaysDirty, type DailyProductDelta } fro
 import { isUniqueViolation } from '../users/users.service.ts';
 import { actorOf } from './actor.ts';
 import { checkOrderInput } from './order-intake.ts';
-import { checkTransition, routeHasQualityCheck, type OrderStatus } from './order-status.ts';
+import { checkTransition, routeHasQualityCheck, statusColumns, type OrderStatus } from './order-status.ts';
 import { currentStationOf } from './order-tracking.ts';
 import { ILLEGAL_TRANSITION, NOT_SHIPPABLE, NOT_YOUR_CUSTOMER, ORDER_NOT_FOUND, ORDER_NUMBER_TAKEN } from './orders.errors.ts';
 import { toOrder, type OrderRow, type OrdersRepository } from './orders.repository.ts';
@@ -157,14 +157,7 @@ export function createOrdersService(deps: { db: Db; repo: OrdersRepository; labC
         const from = before.status as OrderStatus;
         const reason = checkTransition(from, input.status, { routeHasQualityCheck: routeHasQualityCheck(before.route), heldFrom: (before.heldFrom as OrderStatus | null) ?? null });
         if (reason) throw ILLEGAL_TRANSITION(reason);
-        const after = await repo.update(tx, auth.orgId, before.id, {
-          status: input.status,
-          heldFrom: input.status === 'on_hold' ? from : null,
-          ...(input.status === 'shipped' ? { shippedAt: now, currentStation: null } : {}),
-          ...(input.status === 'completed' ? { completedAt: now } : {}),
-          ...(input.status === 'cancelled' ? { cancelledAt: now, currentStation: null } : {}),
-          updatedAt: now,
-        });
+        const after = await repo.update(tx, auth.orgId, before.id, { ...statusColumns(from, input.status, now), updatedAt: now });
         await recordStatusChange(tx, auth, auth.orgId, timezone, before, after, now, input.note ?? null);
         return { before, after };
       });
