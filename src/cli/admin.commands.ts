@@ -47,12 +47,14 @@ export function registerAdminCommands(program: Command): void {
     .requiredOption('--name <name>')
     .option('--role <role>', `one of ${ROLES.join(', ')}`, parseEnum(ROLES), 'viewer' as Role)
     .option('--password <password>', 'at least 10 characters (generated and printed when omitted)')
-    .action(async (o: { org: string; email: string; name: string; role: Role; password?: string }) => {
+    .option('--customer-id <account>', 'for an ecp user: the practice account it orders for (required for that role)')
+    .action(async (o: { org: string; email: string; name: string; role: Role; password?: string; customerId?: string }) => {
+      if (o.role === 'ecp' && !o.customerId) throw new Error('an ecp user needs --customer-id (the practice account whose orders it creates and sees)');
       await withDatabase(async ({ db }) => {
         await requireOrg(db, o.org);
         const password = o.password ?? generatedPassword();
         const users = createUsersService({ repo: createUsersRepository(db), events: createEventBus(), clock: systemClock });
-        const created = await users.create(operatorOf(o.org), { email: ZEmail.parse(o.email), name: o.name, role: o.role, password: ZPassword.parse(password) });
+        const created = await users.create(operatorOf(o.org), { email: ZEmail.parse(o.email), name: o.name, role: o.role, password: ZPassword.parse(password), ...(o.customerId ? { customerId: o.customerId } : {}) });
         console.log(JSON.stringify({ userId: created.id, email: created.email, role: created.role, ...(o.password ? {} : { password }) }));
       });
     });

@@ -24,5 +24,7 @@ try {
     console.error(err.message);
     process.exit(2);
   }
-  throw err;
+  // An operator mistake (unknown organization, missing option, invalid value) reads as one line.
+  console.error(`ils: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
 }
