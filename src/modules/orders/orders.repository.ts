@@ -284,8 +284,8 @@ export function createOrdersRepository(db: Db) {
 
     async timeline(orgId: string, orderId: string): Promise<TimelineEntry[]> {
       const [events, scanRows] = await Promise.all([
-        db.select().from(orderEvents).where(and(eq(orderEvents.organizationId, orgId), eq(orderEvents.orderId, orderId))).orderBy(asc(orderEvents.at), asc(orderEvents.recordedAt)),
-        db.select().from(scans).where(and(eq(scans.organizationId, orgId), eq(scans.orderId, orderId))).orderBy(asc(scans.at), asc(scans.recordedAt)),
+        db.select().from(orderEvents).where(and(eq(orderEvents.organizationId, orgId), eq(orderEvents.orderId, orderId))).orderBy(asc(orderEvents.at), asc(orderEvents.recordedAt), asc(orderEvents.id)),
+        db.select().from(scans).where(and(eq(scans.organizationId, orgId), eq(scans.orderId, orderId))).orderBy(asc(scans.at), asc(scans.recordedAt), asc(scans.id)),
       ]);
       const entries: Array<TimelineEntry & { sortKey: number; tie: number }> = [
         ...events.map((e) => ({

@@ -62,11 +62,13 @@ export function createStationStateRepository(db: Db) {
       const from = new Date(fromMs).toISOString();
       const to = new Date(toMs).toISOString();
       // One range per station on (organization_id, station, at): the index scans need anyway.
+      // Scans of one order at the same instant (an 'out' and the next 'in') keep the order they
+      // were recorded in: ids are time-ordered (UUIDv7) and given in arrival order.
       const scans = await queryRows<{ order_id: string; station: string; event: WindowScan['event']; at_ms: string }>(
         db,
         sql`select order_id, station, event, (extract(epoch from at) * 1000)::bigint as at_ms from scans
             where organization_id = ${orgId}::uuid and station = any(${pgArray([...stations])}::text[])
-              and at >= ${from}::timestamptz and at < ${to}::timestamptz order by at, recorded_at`,
+              and at >= ${from}::timestamptz and at < ${to}::timestamptz order by at, recorded_at, id`,
       );
       const ids = [...new Set([...scans.map((s) => s.order_id), ...snapshotOrderIds])];
       const orders = await queryRows<{ id: string; route: string[]; received_ms: string }>(
