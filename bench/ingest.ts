@@ -1,7 +1,7 @@
 // Job-tracking ingest on PGlite and PostgreSQL, each against a server in its own process:
 //   1. POST /api/scans/batch throughput (5,000 events per call, 4 clients);
 //   2. POST /api/scans latency at 50 concurrent clients (p50/p99);
-//   npx tsx bench/ingest.ts [--orders 20000] [--seconds 15] [--engine pglite|postgres]
+//   npx tsx bench/ingest.ts [--orders 20000] [--seconds 15] [--engine pglite|postgres] [--only batch|single]
 import autocannon from 'autocannon';
 import { benchServer, postgresReachable, signup } from './support.ts';
 
@@ -95,8 +95,9 @@ for (const engine of engines) {
   const server = await benchServer(engine);
   try {
     const { token } = await signup(server.url);
-    const batch = await batchThroughput(server.url, token);
-    const single = await singleLatency(server.url, token);
+    const only = arg('only', '');
+    const batch = only === 'single' ? { eventsPerSecond: NaN, refused: 0 } : await batchThroughput(server.url, token);
+    const single = only === 'batch' ? { perSecond: NaN, p50: NaN, p99: NaN, errors: 0 } : await singleLatency(server.url, token);
     rows.push(`| ${engine} | ${batch.eventsPerSecond} | ≥ ${targets.batch[engine]} | ${single.perSecond} | ${single.p50} | ${single.p99} | ${engine === 'postgres' ? '< 50' : '—'} | ${batch.refused + single.errors} |`);
   } finally {
     await server.dispose();

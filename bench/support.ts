@@ -20,10 +20,12 @@ export async function postgresReachable(url = BENCH_PG_URL): Promise<boolean> {
 
 /** An ILS server process on a fresh database of the given engine, and how to get rid of it. */
 export async function benchServer(engine: 'pglite' | 'postgres', env: Record<string, string> = {}): Promise<ServerProcess & { dispose(): Promise<void> }> {
+  // BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server under load.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const common = { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000000', ...env };
   if (engine === 'pglite') {
     const dir = mkdtempSync(join(tmpdir(), 'ils-bench-'));
-    const server = await startServerProcess({ ...common, DATA_DIR: dir });
+    const server = await startServerProcess({ ...common, DATA_DIR: dir }, undefined, nodeArgs);
     return { ...server, dispose: async () => { server.child.kill('SIGTERM'); await server.exited; rmSync(dir, { recursive: true, force: true }); } };
   }
   const name = `ils_bench_${process.pid}_${Date.now()}`;
@@ -32,7 +34,7 @@ export async function benchServer(engine: 'pglite' | 'postgres', env: Record<str
   await admin.query(`create database ${name}`);
   const url = new URL(BENCH_PG_URL);
   url.pathname = `/${name}`;
-  const server = await startServerProcess({ ...common, DATABASE_URL: url.toString() });
+  const server = await startServerProcess({ ...common, DATABASE_URL: url.toString() }, undefined, nodeArgs);
   return {
     ...server,
     dispose: async () => {

@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema/index.ts';
 import { acquireDataDirLock } from './lockfile.ts';
@@ -80,4 +80,24 @@ export { sql };
 export async function queryRows<T>(db: Pick<Db, 'execute'>, query: ReturnType<typeof sql>): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+/**
+ * A raw statement with `sql.placeholder()`s, built once and sent by name: PostgreSQL parses and
+ * plans it once per connection instead of on every call, and drizzle's query building runs once
+ * per database handle (a transaction is a handle of its own). For the hot paths (a single scan:
+ * planning the write cost PostgreSQL ~0.35 ms of a ~1.2 ms statement).
+ */
+export function namedStatement<T>(name: string, query: SQL): (db: Db, values: Record<string, unknown>) => Promise<T[]> {
+  type Prepared = { execute(values: Record<string, unknown>): Promise<{ rows: T[] }> };
+  type Internals = { session: { prepareQuery(q: unknown, fields: undefined, name: string, arrayMode: boolean): Prepared }; dialect: { sqlToQuery(q: SQL): unknown } };
+  const built = new WeakMap<Db, Prepared>();
+  return async (db, values) => {
+    let prepared = built.get(db);
+    if (!prepared) {
+      const { session, dialect } = db as unknown as Internals;
+      built.set(db, (prepared = session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false)));
+    }
+    return (await prepared.execute(values)).rows;
+  };
 }

@@ -23,9 +23,9 @@ export function freePort(): Promise<number> {
 }
 
 /** Runs `ils serve` as a real process and resolves once it answers /livez. */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 120_000, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [ILS_BIN, 'serve'], {
+  const child = spawn(process.execPath, [...nodeArgs, ILS_BIN, 'serve'], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

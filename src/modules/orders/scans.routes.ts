@@ -13,6 +13,9 @@ export const scansRoutes: FastifyPluginAsyncZod<{ scans: ScansService }> = async
 
   app.post('/api/scans/batch', {
     schema: { tags: ['scans'], summary: 'Up to 5,000 scans, each applied or refused on its own, in order', body: ZScanBatch, response: { 200: envelope(ZScanBatchResult) } },
+    // The schema documents the answer; it is not re-validated on the way out: checking 5,000
+    // results (15,000 uuids) cost 4 % of a batch's server CPU, for output our own typed code builds.
+    serializerCompiler: () => (data) => JSON.stringify(data),
     preHandler: scanners,
   }, async (req) => {
     const results = await scans.record(req.auth, req.body.events);

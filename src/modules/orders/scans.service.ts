@@ -14,7 +14,7 @@ import { actorOf } from './actor.ts';
 import type { OrderStatus } from './order-status.ts';
 import { currentStationOf, trackScan, type TrackedOrderState } from './order-tracking.ts';
 import { EQUIPMENT_UNKNOWN, ORDER_NOT_FOUND, SCAN_CONFLICT, SCAN_REJECTED } from './orders.errors.ts';
-import type { OrderEventRow, OrderRow, OrdersRepository, ScanRow, TrackingChange } from './orders.repository.ts';
+import type { OrderEventRow, OrdersRepository, ScanRow, ScanTarget, TrackingChange } from './orders.repository.ts';
 import { uuidv7 } from '../../platform/ids.ts';
 import type { ScanInput, ScanOutcome } from './scans.schema.ts';
 
@@ -28,15 +28,9 @@ const MAX_ATTEMPTS = 5;
 
 class ConcurrentScan extends Error {}
 
-function stateOf(order: OrderRow): TrackedOrderState {
-  return {
-    status: order.status as OrderStatus,
-    route: order.route,
-    routePosition: order.routePosition,
-    routeInside: order.routeInside,
-    lastScanAtMs: order.lastScanAt?.getTime() ?? null,
-    remakeCount: order.remakeCount,
-  };
+function stateOf(order: ScanTarget): TrackedOrderState {
+  const { status, route, routePosition, routeInside, lastScanAtMs, remakeCount } = order;
+  return { status, route, routePosition, routeInside, lastScanAtMs, remakeCount };
 }
 
 export type ScansService = ReturnType<typeof createScansService>;
@@ -75,14 +69,14 @@ export function createScansService(deps: { db: Db; repo: OrdersRepository; quali
     const actor = actorOf(auth);
     const results: ScanResult[] = new Array(items.length);
     const badEquipment = await unknownEquipment(auth.orgId, [...new Set(items.flatMap((i) => (i.equipmentId ? [i.equipmentId] : [])))]);
-    const rows = await repo.findManyByRefs(db, auth.orgId, [...new Set(items.map((i) => i.order))]);
-    const byRef = new Map<string, OrderRow>();
+    const rows = await repo.findScanTargets(db, auth.orgId, [...new Set(items.map((i) => i.order))]);
+    const byRef = new Map<string, ScanTarget>();
     for (const r of rows) byRef.set(r.id, r).set(r.orderNumber, r);
 
     const state = new Map<string, TrackedOrderState>();
     const toEmit: DomainEvent[] = [];
     const scanRows: ScanRow[] = [];
-    const pending: Array<{ index: number; order: OrderRow; scanRow: number; status: OrderStatus; currentStation: string | null; issue: number | null }> = [];
+    const pending: Array<{ index: number; order: ScanTarget; scanRow: number; status: OrderStatus; currentStation: string | null; issue: number | null }> = [];
     const issues: NewQualityIssue[] = [];
     const issueScanRow: number[] = [];
     const statusEvents: OrderEventRow[] = [];
