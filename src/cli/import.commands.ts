@@ -3,8 +3,6 @@ import type { Command } from 'commander';
 import { createLabConfigCache } from '../modules/lab-config/lab-config.ts';
 import { createImportService } from '../modules/import/import.service.ts';
 import { readCsv, readNdjson } from '../modules/import/line-reader.ts';
-import { createOrdersRepository } from '../modules/orders/orders.repository.ts';
-import { createQualityRepository } from '../modules/quality/quality.repository.ts';
 import { createOrganizationsRepository } from '../modules/organizations/organizations.repository.ts';
 import { systemClock } from '../platform/clock.ts';
 import { createEventBus } from '../platform/events.ts';
@@ -22,7 +20,7 @@ export function registerImportCommands(program: Command): void {
       const format = o.format ?? (file.toLowerCase().endsWith('.csv') ? 'csv' : 'ndjson');
       await withDatabase(async ({ db }) => {
         if (!(await createOrganizationsRepository(db).findById(o.org).catch(() => undefined))) throw new Error(`Organization ${o.org} not found`);
-        const importer = createImportService({ db, orders: createOrdersRepository(db), quality: createQualityRepository(db), labConfig: createLabConfigCache(db), events: createEventBus(), clock: systemClock });
+        const importer = createImportService({ db, labConfig: createLabConfigCache(db), events: createEventBus(), clock: systemClock });
         const stream = createReadStream(file);
         const progress = progressReporter('import');
         const started = Date.now();

@@ -3,17 +3,44 @@
 // CPU. Safe values (uuids, ISO timestamps, numbers, codes) go unquoted, anything else quoted with
 // backslash escapes, null as NULL — the array input syntax of PostgreSQL's docs (§8.15.2).
 
+export type PgCell = string | number | boolean | null | undefined;
+
 const BARE = /^[A-Za-z0-9_.:+-]+$/;
 
-export function pgArray(values: ReadonlyArray<string | number | boolean | null | undefined>): string {
+function element(v: PgCell): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v !== 'string') return String(v);
+  if (BARE.test(v) && v.toUpperCase() !== 'NULL') return v;
+  return `"${v.replace(/[\\"]/g, '\\$&')}"`;
+}
+
+export function pgArray(values: readonly PgCell[]): string {
   let out = '{';
-  for (let i = 0; i < values.length; i++) {
-    if (i) out += ',';
-    const v = values[i];
-    if (v === null || v === undefined) out += 'NULL';
-    else if (typeof v !== 'string') out += String(v);
-    else if (BARE.test(v) && v.toUpperCase() !== 'NULL') out += v;
-    else out += `"${v.replace(/[\\"]/g, '\\$&')}"`;
-  }
+  for (let i = 0; i < values.length; i++) out += (i ? ',' : '') + element(values[i]);
   return out + '}';
+}
+
+/**
+ * Several array literals filled row by row (one per column), for `unnest(…)` of many rows without
+ * building an object per row first: in a bulk import those objects were a fifth of the loader's
+ * CPU in garbage collection.
+ */
+export class PgArrayColumns {
+  private readonly columns: string[];
+  length = 0;
+
+  constructor(count: number) {
+    this.columns = new Array<string>(count).fill('');
+  }
+
+  push(...cells: PgCell[]): void {
+    const sep = this.length ? ',' : '';
+    for (let i = 0; i < this.columns.length; i++) this.columns[i] += sep + element(cells[i]);
+    this.length++;
+  }
+
+  /** The i-th column's literal. */
+  literal(i: number): string {
+    return `{${this.columns[i]}}`;
+  }
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, ilike, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, lte, or, sql, type SQL } from 'drizzle-orm';
 import { namedStatement, queryRows, type Db } from '../../db/client.ts';
 import { afterCursor } from '../../db/keyset.ts';
 import { pgArray } from '../../db/pg-array.ts';
@@ -170,32 +170,6 @@ export function createOrdersRepository(db: Db) {
       return created!;
     },
 
-    /**
-     * Inserts many orders in one statement (unnest: one bind parameter per column, not per cell),
-     * skipping order numbers that already exist; returns the ids of those inserted.
-     */
-    async insertManyNew(tx: Db, orgId: string, rows: ReadonlyArray<Omit<NewOrderRow, 'organizationId'>>): Promise<Array<{ id: string; orderNumber: string }>> {
-      if (!rows.length) return [];
-      const p = <T extends string | number | boolean | null>(f: (r: (typeof rows)[number]) => T) => pgArray(rows.map(f));
-      const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
-      const inserted = await queryRows<{ id: string; order_number: string }>(tx, sql`
-        insert into orders (organization_id, id, order_number, customer_id, patient_ref, rx, lens_type, lens_material, coating, frame_type, priority,
-          due_date, price, status, held_from, route, route_position, route_inside, current_station, remake_count, last_scan_at,
-          tracking_number, carrier, source, received_at, shipped_at, completed_at, cancelled_at, created_at, updated_at)
-        select ${orgId}::uuid, * from unnest(${p(() => uuidv7())}::uuid[], ${p((r) => r.orderNumber)}::text[], ${p((r) => r.customerId ?? null)}::text[], ${p((r) => r.patientRef ?? null)}::text[],
-          ${p((r) => JSON.stringify(r.rx))}::jsonb[], ${p((r) => r.lensType)}::text[], ${p((r) => r.lensMaterial)}::text[], ${p((r) => r.coating)}::text[],
-          ${p((r) => r.frameType ?? null)}::text[], ${p((r) => r.priority ?? 'regular')}::text[], ${p((r) => iso(r.dueDate))}::timestamptz[],
-          ${p((r) => r.price ?? null)}::numeric[], ${p((r) => r.status)}::text[], ${p((r) => r.heldFrom ?? null)}::text[], ${p((r) => JSON.stringify(r.route))}::jsonb[],
-          ${p((r) => r.routePosition ?? 0)}::int[], ${p((r) => r.routeInside ?? false)}::bool[], ${p((r) => r.currentStation ?? null)}::text[],
-          ${p((r) => r.remakeCount ?? 0)}::int[], ${p((r) => iso(r.lastScanAt))}::timestamptz[], ${p((r) => r.trackingNumber ?? null)}::text[],
-          ${p((r) => r.carrier ?? null)}::text[], ${p((r) => r.source)}::text[], ${p((r) => iso(r.receivedAt))}::timestamptz[], ${p((r) => iso(r.shippedAt))}::timestamptz[],
-          ${p((r) => iso(r.completedAt))}::timestamptz[], ${p((r) => iso(r.cancelledAt))}::timestamptz[], ${p((r) => iso(r.createdAt))}::timestamptz[],
-          ${p((r) => iso(r.updatedAt))}::timestamptz[])
-        on conflict (organization_id, order_number) do nothing
-        returning id, order_number`);
-      return inserted.map((r) => ({ id: r.id, orderNumber: r.order_number }));
-    },
-
     async findByRef(orgId: string, ref: string, tx: Db = db): Promise<OrderRow | undefined> {
       const [row] = await tx.select().from(orders).where(refCondition(orgId, ref)).limit(1);
       return row;
@@ -225,12 +199,6 @@ export function createOrdersRepository(db: Db) {
         lastScanAtMs: r.last_scan_at_ms,
         remakeCount: r.remake_count,
       }));
-    },
-
-    async existingNumbers(tx: Db, orgId: string, numbers: readonly string[]): Promise<Set<string>> {
-      if (!numbers.length) return new Set();
-      const rows = await tx.select({ n: orders.orderNumber }).from(orders).where(and(eq(orders.organizationId, orgId), inArray(orders.orderNumber, [...numbers])));
-      return new Set(rows.map((r) => r.n));
     },
 
     async list(orgId: string, filter: OrderFilter, page: { limit: number; after?: Cursor }): Promise<Paged<Order>> {

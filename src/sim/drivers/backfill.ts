@@ -9,8 +9,6 @@ import { createImportService } from '../../modules/import/import.service.ts';
 import type { SourceLine } from '../../modules/import/line-reader.ts';
 import type { ImportLine } from '../../modules/import/import.schema.ts';
 import { createLabConfigCache } from '../../modules/lab-config/lab-config.ts';
-import { createOrdersRepository } from '../../modules/orders/orders.repository.ts';
-import { createQualityRepository } from '../../modules/quality/quality.repository.ts';
 import { markStateDaysDirty } from '../../modules/rollups/rollups.repository.ts';
 import { createStationsRepository } from '../../modules/stations/stations.repository.ts';
 import { createStationsService } from '../../modules/stations/stations.service.ts';
@@ -111,7 +109,7 @@ export async function backfillSimulation(opts: {
     }
   }
 
-  const importer = createImportService({ db, orders: createOrdersRepository(db), quality: createQualityRepository(db), labConfig, events, clock });
+  const importer = createImportService({ db, labConfig, events, clock });
   const result = await importer.importOrders(auth, source(), (p) => opts.onProgress?.({ orders: p.imported, events: eventCount, telemetry: telemetryCount }));
   if (readings.length) {
     telemetryCount += readings.length;
