@@ -56,6 +56,15 @@ describe('order history import', () => {
     expect(again).toMatchObject({ imported: 0, duplicates: 3, errorCount: 3 });
     const all = (await lab.call({ method: 'GET', url: '/api/orders', query: { search: 'H-' } })).json().data.items;
     expect(all.map((o: { orderNumber: string }) => o.orderNumber).sort()).toEqual(['H-1', 'H-5']);
+    // …nor any fact of a skipped order: scans, issues, timeline events and rollups stay as they were.
+    const h1 = (await lab.call({ method: 'GET', url: '/api/orders/H-1' })).json().data;
+    expect(h1.timeline.filter((t: { type: string }) => t.type === 'scan')).toHaveLength(10);
+    expect(h1.timeline.filter((t: { type: string }) => t.type === 'created')).toHaveLength(1);
+    expect((await lab.call({ method: 'GET', url: '/api/quality-issues' })).json().data.items).toHaveLength(1);
+    const { rows } = (await sut.database.db.execute(
+      sqlTag`select sum(received)::int as received, sum(rejects)::int as rejects, sum(shipped)::int as shipped from daily_product_rollups where organization_id = ${lab.orgId}::uuid`,
+    )) as unknown as { rows: Array<{ received: number; rejects: number; shipped: number }> };
+    expect(rows[0]).toEqual({ received: 2, rejects: 1, shipped: 1 });
   });
 
   it('reads CSV with a header row, quoted fields and nested columns', async () => {
