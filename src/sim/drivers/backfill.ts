@@ -103,8 +103,8 @@ export async function backfillSimulation(opts: {
     for (const line of lines) {
       // The simulator's lines are typed by construction; the lab's rules still check each one.
       yield { line: ++n, typed: line as unknown as ImportLine };
-      // Telemetry is written here, between import batches, never inside one: PGlite has a single
-      // connection, and a write interleaved with an open transaction would land inside it.
+      // Telemetry is written as it accumulates, beside the import's batches (each batch is one
+      // statement, so nothing can land inside another's transaction; PGlite queues them).
       while (telemetryQueue.length) await telemetry.ingestBatch(auth, telemetryQueue.shift()!);
     }
   }
