@@ -466,9 +466,11 @@ describe('GET /ws limits and liveness', () => {
 
 describe('GET /ws slow consumers', () => {
   let sut: LiveApp;
-  // A 16 KiB cap (the default is 1 MiB) so the test overflows it quickly; the history is kept short
-  // because every 32 KB test message is also stored in it (in Redis on the services tier).
-  beforeAll(async () => (sut = await startApp({ realtime: { maxBufferedBytes: 16 * 1024, closeGraceMs: 5_000 }, history: { size: 10, maxAgeMs: 600_000 } })));
+  // A 256 KiB cap (the default is 1 MiB) so the test overflows it quickly, yet eight messages above
+  // what a reading client may momentarily lag by (with 16 KiB, a burst from Redis could push the
+  // reading client past the cap too on a busy machine); the history is kept short because every
+  // 32 KB test message is also stored in it (in Redis on the services tier).
+  beforeAll(async () => (sut = await startApp({ realtime: { maxBufferedBytes: 256 * 1024, closeGraceMs: 5_000 }, history: { size: 10, maxAgeMs: 600_000 } })));
   afterAll(() => sut.close());
 
   it('drops a client that stops reading once its buffer passes the cap, and spares the others', async () => {
@@ -480,11 +482,12 @@ describe('GET /ws slow consumers', () => {
     const before = await counter(sut.app, 'wsDropped', 'slow_consumer');
     let sent = 0;
     while ((await counter(sut.app, 'wsDropped', 'slow_consumer')) === before && sent < 2_000) {
-      for (let i = 0; i < 20; i++, sent++) sut.app.events.emit({ type: 'metrics.updated', orgId: lab.orgId, at: new Date().toISOString(), metrics: { blob, i: sent } });
+      for (let i = 0; i < 5; i++, sent++) sut.app.events.emit({ type: 'metrics.updated', orgId: lab.orgId, at: new Date().toISOString(), metrics: { blob, i: sent } });
       await sut.app.events.drain();
       await new Promise((r) => setImmediate(r));
     }
     expect(await counter(sut.app, 'wsDropped', 'slow_consumer')).toBe(before + 1);
+    expect(sent).toBeLessThan(2_000); // it was the cap that ended the loop
     slow.ws.resume();
     expect((await slow.closed).code).toBe(4008);
     // The reading client got every message.
