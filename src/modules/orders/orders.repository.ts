@@ -5,7 +5,7 @@ import { pgArray } from '../../db/pg-array.ts';
 import { orderEvents, orders, scans } from '../../db/schema/index.ts';
 import { toPage, type Cursor, type Paged } from '../../platform/http.ts';
 import { uuidv7 } from '../../platform/ids.ts';
-import { currentStationOf, nextScanOf } from './order-tracking.ts';
+import { currentStationOf, nextScanOf, type TrackedOrderState } from './order-tracking.ts';
 import type { OrderStatus } from './order-status.ts';
 import type { Order, TimelineEntry } from './orders.schema.ts';
 
@@ -69,19 +69,13 @@ export interface ScanRow {
 }
 
 /** What a scan needs of its order: who it is, its product, and where it is on its route. */
-export interface ScanTarget {
+export interface ScanTarget extends TrackedOrderState {
   id: string;
   orderNumber: string;
   customerId: string | null;
   lensType: string;
   lensMaterial: string;
   coating: string;
-  status: OrderStatus;
-  route: string[];
-  routePosition: number;
-  routeInside: boolean;
-  lastScanAtMs: number | null;
-  remakeCount: number;
 }
 
 const p = (name: string) => sql.placeholder(name);
@@ -131,14 +125,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (s: string) => UUID.test(s);
 
 /** An order's tracking state after a batch of scans, and the state the batch started from. */
-export interface TrackingChange {
+export interface TrackingChange extends TrackedOrderState {
   id: string;
-  status: string;
-  routePosition: number;
-  routeInside: boolean;
-  lastScanAtMs: number | null;
-  remakeCount: number;
-  was: { status: string; routePosition: number; routeInside: boolean; lastScanAtMs: number | null };
+  /** The state the change was computed from: the order is written only if it is still in it. */
+  was: TrackedOrderState;
 }
 
 /** `select … from unnest(…)` of scan rows (one array parameter per column). */

@@ -28,10 +28,6 @@ const MAX_ATTEMPTS = 5;
 
 class ConcurrentScan extends Error {}
 
-function stateOf(order: ScanTarget): TrackedOrderState {
-  const { status, route, routePosition, routeInside, lastScanAtMs, remakeCount } = order;
-  return { status, route, routePosition, routeInside, lastScanAtMs, remakeCount };
-}
 
 export type ScansService = ReturnType<typeof createScansService>;
 
@@ -92,7 +88,7 @@ export function createScansService(deps: { db: Db; repo: OrdersRepository; quali
         return fail(VALIDATION_FAILED.withDetails([{ path: `events.${index}.at`, message: 'is in the future' }], `scan time ${item.at} is in the future`));
       }
       if (item.equipmentId && badEquipment.has(item.equipmentId)) return fail(EQUIPMENT_UNKNOWN(item.equipmentId));
-      const current = state.get(order.id) ?? stateOf(order);
+      const current = state.get(order.id) ?? order;
       const step = trackScan(current, { station: item.station, event: item.event, atMs: at.getTime() }, config.stations);
       if (!step.ok) return fail(SCAN_REJECTED(step.reason));
       state.set(order.id, step.next);
@@ -118,7 +114,7 @@ export function createScansService(deps: { db: Db; repo: OrdersRepository; quali
     });
     if (!scanRows.length) return results;
 
-    const tracking: TrackingChange[] = [...state].map(([id, s]) => ({ id, ...s, was: stateOf(byRef.get(id)!) }));
+    const tracking: TrackingChange[] = [...state].map(([id, s]) => ({ ...s, id, was: byRef.get(id)! }));
     const scanIds = scanRows.map(() => uuidv7());
     issues.forEach((issue, i) => (issue.scanId = scanIds[issueScanRow[i]!]!));
     const dirtyDays = markDirty.todo(auth.orgId, days, today);
