@@ -3,6 +3,8 @@
 // CPU. Safe values (uuids, ISO timestamps, numbers, codes) go unquoted, anything else quoted with
 // backslash escapes, null as NULL — the array input syntax of PostgreSQL's docs (§8.15.2).
 
+import { sql, type SQL } from 'drizzle-orm';
+
 export type PgCell = string | number | boolean | null | undefined;
 
 const BARE = /^[A-Za-z0-9_.:+-]+$/;
@@ -29,8 +31,9 @@ export class PgArrayColumns {
   private readonly columns: string[];
   length = 0;
 
-  constructor(count: number) {
-    this.columns = new Array<string>(count).fill('');
+  /** `types`: each column's PostgreSQL element type, in order ('uuid', 'text', 'timestamptz', …). */
+  constructor(private readonly types: readonly string[]) {
+    this.columns = new Array<string>(types.length).fill('');
   }
 
   push(...cells: PgCell[]): void {
@@ -39,8 +42,11 @@ export class PgArrayColumns {
     this.length++;
   }
 
-  /** The i-th column's literal. */
-  literal(i: number): string {
-    return `{${this.columns[i]}}`;
+  /** `unnest($1::t1[], $2::t2[], …)`: one array parameter per column. */
+  unnest(): SQL {
+    return sql`unnest(${sql.join(
+      this.types.map((type, i) => sql`${`{${this.columns[i]}}`}::${sql.raw(type)}[]`),
+      sql`, `,
+    )})`;
   }
 }

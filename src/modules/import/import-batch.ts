@@ -1,7 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
-import { PgArrayColumns, pgArray } from '../../db/pg-array.ts';
+import { PgArrayColumns } from '../../db/pg-array.ts';
 import { uuidv7 } from '../../platform/ids.ts';
+import { EVENT_COLUMNS, eventArrays, pushEvent, pushScan, SCAN_COLUMNS, scanArrays } from '../orders/fact-rows.ts';
+import { addToDailyRollups, DAILY_FIELD_TYPES, DAILY_FIELDS, markDaysDirty } from '../rollups/rollups.repository.ts';
 import type { PreparedOrder } from './import-line.ts';
 
 // A batch of checked history lines as ONE statement: the orders (a number already stored is
@@ -13,17 +15,9 @@ import type { PreparedOrder } from './import-line.ts';
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
 
-/** `unnest(a1::t1[], …)` of the columns, typed in order. */
-function unnestOf(columns: PgArrayColumns, types: readonly string[]): SQL {
-  return sql.join(types.map((type, i) => sql`${columns.literal(i)}::${sql.raw(type)}[]`), sql`, `);
-}
-
 const ORDER_TYPES = ['uuid', 'text', 'text', 'text', 'jsonb', 'text', 'text', 'text', 'text', 'text', 'timestamptz', 'numeric', 'text', 'text', 'jsonb', 'int', 'bool', 'text', 'int', 'timestamptz', 'text', 'text', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz'];
-const SCAN_TYPES = ['uuid', 'uuid', 'text', 'text', 'timestamptz', 'text', 'uuid', 'text', 'text', 'text'];
 const ISSUE_TYPES = ['uuid', 'uuid', 'text', 'text', 'text', 'uuid', 'text', 'bool', 'uuid', 'text', 'text', 'timestamptz'];
-const EVENT_TYPES = ['uuid', 'uuid', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'text', 'jsonb'];
-const DAILY_FIELDS = ['received', 'shipped', 'completed', 'cancelled', 'rejects', 'shippedOnTime', 'shippedWithDueDate', 'turnaroundHoursSum', 'revenueReceived', 'revenueShipped'] as const;
-const DELTA_TYPES = ['uuid', 'date', 'text', 'text', 'text', ...DAILY_FIELDS.map((f) => (f === 'turnaroundHoursSum' || f.startsWith('revenue') ? 'float8' : 'int'))];
+const DELTA_TYPES = ['uuid', 'date', 'text', 'text', 'text', ...DAILY_FIELD_TYPES];
 
 export interface ImportBatchStatement {
   statement: SQL;
@@ -33,11 +27,11 @@ export interface ImportBatchStatement {
 
 /** The statement for a batch; order numbers repeated within the batch keep their first line. */
 export function buildImportBatch(orgId: string, batch: ReadonlyArray<{ prepared: PreparedOrder }>): ImportBatchStatement {
-  const orders = new PgArrayColumns(ORDER_TYPES.length);
-  const scans = new PgArrayColumns(SCAN_TYPES.length);
-  const issues = new PgArrayColumns(ISSUE_TYPES.length);
-  const events = new PgArrayColumns(EVENT_TYPES.length);
-  const deltas = new PgArrayColumns(DELTA_TYPES.length);
+  const orders = new PgArrayColumns(ORDER_TYPES);
+  const scans = scanArrays();
+  const issues = new PgArrayColumns(ISSUE_TYPES);
+  const events = eventArrays();
+  const deltas = new PgArrayColumns(DELTA_TYPES);
   const days = new Set<string>();
   const seen = new Set<string>();
   for (const { prepared } of batch) {
@@ -50,13 +44,11 @@ export function buildImportBatch(orgId: string, batch: ReadonlyArray<{ prepared:
       o.currentStation, o.remakeCount ?? 0, iso(o.lastScanAt), o.trackingNumber, o.carrier, o.source, iso(o.receivedAt), iso(o.shippedAt),
       iso(o.completedAt), iso(o.cancelledAt), iso(o.createdAt), iso(o.updatedAt));
     const scanIds = prepared.scans.map(() => uuidv7());
-    prepared.scans.forEach((s, i) => scans.push(scanIds[i], orderId, s.station, s.event, s.at.toISOString(), s.operator, s.equipmentId, s.reason, s.source, s.recordedBy));
+    prepared.scans.forEach((s, i) => pushScan(scans, scanIds[i]!, orderId, s));
     for (const i of prepared.issues) {
       issues.push(uuidv7(), orderId, i.station, i.issueType, i.reason, i.equipmentId, i.lensSide, i.remake, scanIds[i.scanIndex], i.lensType, i.lensMaterial, i.at.toISOString());
     }
-    for (const e of prepared.events) {
-      events.push(uuidv7(), orderId, e.at.toISOString(), e.type, e.fromStatus, e.toStatus, e.actorType, e.actorId, e.note, e.data == null ? null : JSON.stringify(e.data));
-    }
+    for (const e of prepared.events) pushEvent(events, uuidv7(), orderId, e);
     for (const d of prepared.daily) deltas.push(orderId, d.day, d.lensType, d.lensMaterial, d.coating, ...DAILY_FIELDS.map((f) => d[f] ?? 0));
     for (const day of prepared.days) days.add(day);
   }
@@ -66,44 +58,33 @@ export function buildImportBatch(orgId: string, batch: ReadonlyArray<{ prepared:
       insert into orders (organization_id, id, order_number, customer_id, patient_ref, rx, lens_type, lens_material, coating, frame_type, priority,
         due_date, price, status, held_from, route, route_position, route_inside, current_station, remake_count, last_scan_at,
         tracking_number, carrier, source, received_at, shipped_at, completed_at, cancelled_at, created_at, updated_at)
-      select ${orgId}::uuid, * from unnest(${unnestOf(orders, ORDER_TYPES)})
+      select ${orgId}::uuid, * from ${orders.unnest()}
       on conflict (organization_id, order_number) do nothing
       returning id
     ), s as (
-      insert into scans (organization_id, id, order_id, station, event, at, operator, equipment_id, reason, source, recorded_by)
-      select ${orgId}::uuid, x.* from unnest(${unnestOf(scans, SCAN_TYPES)}) as x(id, order_id, station, event, at, operator, equipment_id, reason, source, recorded_by)
+      insert into scans (organization_id, ${SCAN_COLUMNS})
+      select ${orgId}::uuid, x.* from ${scans.unnest()} as x(${SCAN_COLUMNS})
       where x.order_id in (select id from o)
     ), q as (
       insert into quality_issues (organization_id, id, order_id, station, issue_type, reason, equipment_id, lens_side, remake, scan_id, lens_type, lens_material, at)
-      select ${orgId}::uuid, x.* from unnest(${unnestOf(issues, ISSUE_TYPES)}) as x(id, order_id, station, issue_type, reason, equipment_id, lens_side, remake, scan_id, lens_type, lens_material, at)
+      select ${orgId}::uuid, x.* from ${issues.unnest()} as x(id, order_id, station, issue_type, reason, equipment_id, lens_side, remake, scan_id, lens_type, lens_material, at)
       where x.order_id in (select id from o)
     ), e as (
-      insert into order_events (organization_id, id, order_id, at, type, from_status, to_status, actor_type, actor_id, note, data)
-      select ${orgId}::uuid, x.* from unnest(${unnestOf(events, EVENT_TYPES)}) as x(id, order_id, at, type, from_status, to_status, actor_type, actor_id, note, data)
+      insert into order_events (organization_id, ${EVENT_COLUMNS})
+      select ${orgId}::uuid, x.* from ${events.unnest()} as x(${EVENT_COLUMNS})
       where x.order_id in (select id from o)
-    ), r as (
-      insert into daily_product_rollups as r (organization_id, day, lens_type, lens_material, coating, received, shipped, completed, cancelled, rejects,
-        shipped_on_time, shipped_with_due_date, turnaround_hours_sum, revenue_received, revenue_shipped)
+    ), r as (${addToDailyRollups(sql`
       select ${orgId}::uuid, x.day, x.lens_type, x.lens_material, x.coating, sum(x.received), sum(x.shipped), sum(x.completed), sum(x.cancelled), sum(x.rejects),
         sum(x.shipped_on_time), sum(x.shipped_with_due_date), sum(x.turnaround_hours_sum), sum(x.revenue_received), sum(x.revenue_shipped)
-      from unnest(${unnestOf(deltas, DELTA_TYPES)}) as x(order_id, day, lens_type, lens_material, coating, received, shipped, completed, cancelled, rejects,
+      from ${deltas.unnest()} as x(order_id, day, lens_type, lens_material, coating, received, shipped, completed, cancelled, rejects,
         shipped_on_time, shipped_with_due_date, turnaround_hours_sum, revenue_received, revenue_shipped)
       where x.order_id in (select id from o)
       group by x.day, x.lens_type, x.lens_material, x.coating
       -- one order of rows for every writer: concurrent upserts of the same days cannot deadlock
-      order by x.day, x.lens_type, x.lens_material, x.coating
-      on conflict (organization_id, day, lens_type, lens_material, coating) do update set
-        received = r.received + excluded.received, shipped = r.shipped + excluded.shipped, completed = r.completed + excluded.completed,
-        cancelled = r.cancelled + excluded.cancelled, rejects = r.rejects + excluded.rejects,
-        shipped_on_time = r.shipped_on_time + excluded.shipped_on_time, shipped_with_due_date = r.shipped_with_due_date + excluded.shipped_with_due_date,
-        turnaround_hours_sum = r.turnaround_hours_sum + excluded.turnaround_hours_sum,
-        revenue_received = r.revenue_received + excluded.revenue_received, revenue_shipped = r.revenue_shipped + excluded.revenue_shipped
+      order by x.day, x.lens_type, x.lens_material, x.coating`)}
     ), d as (
-      -- New facts on these days: their station states must be derived again (a day of duplicates
-      -- only is derived again for nothing, which is harmless).
-      insert into station_state_days (organization_id, day, dirty)
-      select ${orgId}::uuid, day, true from unnest(${pgArray([...days].sort())}::date[]) as day
-      on conflict (organization_id, day) do update set dirty = true
+      -- (a day of duplicates only is derived again for nothing, which is harmless)
+      ${markDaysDirty(orgId, [...days])}
     )
     select count(*)::int as inserted from o`;
   return { statement, lines: batch.length };

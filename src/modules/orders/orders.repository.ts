@@ -5,6 +5,7 @@ import { pgArray } from '../../db/pg-array.ts';
 import { orderEvents, orders, scans } from '../../db/schema/index.ts';
 import { toPage, type Cursor, type Paged } from '../../platform/http.ts';
 import { uuidv7 } from '../../platform/ids.ts';
+import { EVENT_COLUMNS, eventArrays, pushEvent, pushScan, SCAN_COLUMNS, scanArrays } from './fact-rows.ts';
 import { currentStationOf, nextScanOf, type TrackedOrderState } from './order-tracking.ts';
 import type { OrderStatus } from './order-status.ts';
 import type { Order, TimelineEntry } from './orders.schema.ts';
@@ -102,11 +103,11 @@ const singleScanWrite = namedStatement<{ n: number }>('single_scan_write', sql`
       and o.last_scan_at is not distinct from ${p('wasLastScanAt')}::timestamptz
     returning o.id
   ), s as (
-    insert into scans (organization_id, id, order_id, station, event, at, operator, equipment_id, reason, source, recorded_by)
+    insert into scans (organization_id, ${SCAN_COLUMNS})
     select ${p('orgId')}::uuid, ${p('scanId')}::uuid, ${p('orderId')}::uuid, ${p('station')}, ${p('event')}, ${p('at')}::timestamptz, ${p('operator')},
       ${p('equipmentId')}::uuid, ${p('reason')}, ${p('source')}, ${p('recordedBy')} from u
   ), e as (
-    insert into order_events (organization_id, id, order_id, at, type, from_status, to_status, actor_type, actor_id, note, data)
+    insert into order_events (organization_id, ${EVENT_COLUMNS})
     select ${p('orgId')}::uuid, ${p('eventId')}::uuid, ${p('orderId')}::uuid, ${p('eventAt')}::timestamptz, ${p('eventType')}, ${p('fromStatus')}, ${p('toStatus')},
       ${p('actorType')}, ${p('actorId')}, ${p('note')}, ${p('data')}::jsonb from u where ${p('withEvent')}::bool
   )
@@ -133,18 +134,16 @@ export interface TrackingChange extends TrackedOrderState {
 
 /** `select … from unnest(…)` of scan rows (one array parameter per column). */
 function scansSelect(orgId: string, ids: readonly string[], rows: readonly ScanRow[]) {
-  const p = <T extends string | number | boolean | null>(f: (r: ScanRow) => T) => pgArray(rows.map(f));
-  return sql`select ${orgId}::uuid, * from unnest(${pgArray([...ids])}::uuid[], ${p((r) => r.orderId)}::uuid[], ${p((r) => r.station)}::text[], ${p((r) => r.event)}::text[],
-    ${p((r) => r.at.toISOString())}::timestamptz[], ${p((r) => r.operator)}::text[], ${p((r) => r.equipmentId)}::uuid[],
-    ${p((r) => r.reason)}::text[], ${p((r) => r.source)}::text[], ${p((r) => r.recordedBy)}::text[])`;
+  const arrays = scanArrays();
+  rows.forEach((r, i) => pushScan(arrays, ids[i]!, r.orderId, r));
+  return sql`select ${orgId}::uuid, * from ${arrays.unnest()}`;
 }
 
 /** `select … from unnest(…)` of order events, with time-ordered ids. */
 function eventsSelect(orgId: string, rows: readonly OrderEventRow[]) {
-  const p = <T extends string | number | boolean | null>(f: (r: OrderEventRow) => T) => pgArray(rows.map(f));
-  return sql`select ${orgId}::uuid, * from unnest(${p(() => uuidv7())}::uuid[], ${p((r) => r.orderId)}::uuid[], ${p((r) => r.at.toISOString())}::timestamptz[], ${p((r) => r.type)}::text[],
-    ${p((r) => r.fromStatus ?? null)}::text[], ${p((r) => r.toStatus ?? null)}::text[], ${p((r) => r.actorType)}::text[], ${p((r) => r.actorId ?? null)}::text[],
-    ${p((r) => r.note ?? null)}::text[], ${p((r) => (r.data == null ? null : JSON.stringify(r.data)))}::jsonb[])`;
+  const arrays = eventArrays();
+  for (const r of rows) pushEvent(arrays, uuidv7(), r.orderId, r);
+  return sql`select ${orgId}::uuid, * from ${arrays.unnest()}`;
 }
 
 export type OrdersRepository = ReturnType<typeof createOrdersRepository>;
@@ -219,14 +218,14 @@ export function createOrdersRepository(db: Db) {
 
     async insertEvents(tx: Db, orgId: string, rows: readonly OrderEventRow[]): Promise<void> {
       if (!rows.length) return;
-      await tx.execute(sql`insert into order_events (organization_id, id, order_id, at, type, from_status, to_status, actor_type, actor_id, note, data) ${eventsSelect(orgId, rows)}`);
+      await tx.execute(sql`insert into order_events (organization_id, ${EVENT_COLUMNS}) ${eventsSelect(orgId, rows)}`);
     },
 
     /** Inserts scans in one statement; returns their ids in input order. */
     async insertScans(tx: Db, orgId: string, rows: readonly ScanRow[]): Promise<string[]> {
       if (!rows.length) return [];
       const ids = rows.map(() => uuidv7());
-      await tx.execute(sql`insert into scans (organization_id, id, order_id, station, event, at, operator, equipment_id, reason, source, recorded_by) ${scansSelect(orgId, ids, rows)}`);
+      await tx.execute(sql`insert into scans (organization_id, ${SCAN_COLUMNS}) ${scansSelect(orgId, ids, rows)}`);
       return ids;
     },
 
@@ -263,10 +262,10 @@ export function createOrdersRepository(db: Db) {
         ), s as (
           -- Nothing is inserted unless every order was still as read (so one statement is atomic
           -- even without a transaction; the caller wraps several orders in one anyway).
-          insert into scans (organization_id, id, order_id, station, event, at, operator, equipment_id, reason, source, recorded_by)
+          insert into scans (organization_id, ${SCAN_COLUMNS})
           select * from (${scansSelect(orgId, batch.scanIds, batch.scans)}) x where (select count(*) from u) = ${t.length}
         ), e as (
-          insert into order_events (organization_id, id, order_id, at, type, from_status, to_status, actor_type, actor_id, note, data)
+          insert into order_events (organization_id, ${EVENT_COLUMNS})
           select * from (${eventsSelect(orgId, batch.events)}) x where (select count(*) from u) = ${t.length}
         )
         select count(*)::int as n from u`);

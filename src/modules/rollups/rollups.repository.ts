@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { pgArray } from '../../db/pg-array.ts';
+import { sql, type SQL } from 'drizzle-orm';
+import { PgArrayColumns, pgArray } from '../../db/pg-array.ts';
 import type { Db } from '../../db/client.ts';
 
 // Daily product rollups are sums, so each writer adds its deltas with INSERT … ON CONFLICT DO UPDATE
@@ -27,7 +27,7 @@ export interface DailyProductDelta {
 }
 
 
-const DAILY_FIELDS = ['received', 'shipped', 'completed', 'cancelled', 'rejects', 'shippedOnTime', 'shippedWithDueDate', 'turnaroundHoursSum', 'revenueReceived', 'revenueShipped'] as const;
+export const DAILY_FIELDS = ['received', 'shipped', 'completed', 'cancelled', 'rejects', 'shippedOnTime', 'shippedWithDueDate', 'turnaroundHoursSum', 'revenueReceived', 'revenueShipped'] as const;
 
 /** Sums deltas that share a key, so one statement touches each rollup row once. */
 export function groupDailyDeltas(deltas: readonly DailyProductDelta[]): DailyProductDelta[] {
@@ -42,35 +42,46 @@ export function groupDailyDeltas(deltas: readonly DailyProductDelta[]): DailyPro
 }
 
 
-export async function addDailyProductDeltas(tx: Db, orgId: string, deltas: readonly DailyProductDelta[]): Promise<void> {
-  const rows = groupDailyDeltas(deltas);
-  if (!rows.length) return;
-  const col = (f: (typeof DAILY_FIELDS)[number]) => pgArray(rows.map((r) => r[f] ?? 0));
-  await tx.execute(sql`
+/** The element type of each DAILY_FIELDS column, for unnest arrays. */
+export const DAILY_FIELD_TYPES = DAILY_FIELDS.map((f) => (f === 'turnaroundHoursSum' || f.startsWith('revenue') ? 'float8' : 'int'));
+
+/**
+ * `insert into daily_product_rollups … <rows> on conflict … add`: `rows` selects
+ * (organization_id, day, lens_type, lens_material, coating, …DAILY_FIELDS), one row per key.
+ */
+export function addToDailyRollups(rows: SQL): SQL {
+  return sql`
     insert into daily_product_rollups as r (organization_id, day, lens_type, lens_material, coating, received, shipped, completed, cancelled, rejects,
       shipped_on_time, shipped_with_due_date, turnaround_hours_sum, revenue_received, revenue_shipped)
-    select ${orgId}::uuid, * from unnest(${pgArray(rows.map((r) => r.day))}::date[], ${pgArray(rows.map((r) => r.lensType))}::text[],
-      ${pgArray(rows.map((r) => r.lensMaterial))}::text[], ${pgArray(rows.map((r) => r.coating))}::text[],
-      ${col('received')}::int[], ${col('shipped')}::int[], ${col('completed')}::int[], ${col('cancelled')}::int[], ${col('rejects')}::int[],
-      ${col('shippedOnTime')}::int[], ${col('shippedWithDueDate')}::int[], ${col('turnaroundHoursSum')}::float8[],
-      ${col('revenueReceived')}::float8[], ${col('revenueShipped')}::float8[])
+    ${rows}
     on conflict (organization_id, day, lens_type, lens_material, coating) do update set
       received = r.received + excluded.received, shipped = r.shipped + excluded.shipped, completed = r.completed + excluded.completed,
       cancelled = r.cancelled + excluded.cancelled, rejects = r.rejects + excluded.rejects,
       shipped_on_time = r.shipped_on_time + excluded.shipped_on_time, shipped_with_due_date = r.shipped_with_due_date + excluded.shipped_with_due_date,
       turnaround_hours_sum = r.turnaround_hours_sum + excluded.turnaround_hours_sum,
-      revenue_received = r.revenue_received + excluded.revenue_received, revenue_shipped = r.revenue_shipped + excluded.revenue_shipped`);
+      revenue_received = r.revenue_received + excluded.revenue_received, revenue_shipped = r.revenue_shipped + excluded.revenue_shipped`;
 }
 
+export async function addDailyProductDeltas(tx: Db, orgId: string, deltas: readonly DailyProductDelta[]): Promise<void> {
+  const rows = groupDailyDeltas(deltas);
+  if (!rows.length) return;
+  const arrays = new PgArrayColumns(['date', 'text', 'text', 'text', ...DAILY_FIELD_TYPES]);
+  for (const r of rows) arrays.push(r.day, r.lensType, r.lensMaterial, r.coating, ...DAILY_FIELDS.map((f) => r[f] ?? 0));
+  await tx.execute(addToDailyRollups(sql`select ${orgId}::uuid, * from ${arrays.unnest()}`));
+}
+
+/** `insert into station_state_days … dirty`: new facts on these local days, derive them again. */
+export function markDaysDirty(orgId: string, days: readonly string[]): SQL {
+  return sql`
+    insert into station_state_days (organization_id, day, dirty)
+    select ${orgId}::uuid, d, true from unnest(${pgArray([...new Set(days)].sort())}::date[]) as d
+    on conflict (organization_id, day) do update set dirty = true`;
+}
 
 /** New facts on these local days: their station states must be derived again. */
 export async function markStateDaysDirty(tx: Db, orgId: string, days: Iterable<string>): Promise<void> {
-  const list = [...new Set(days)];
-  if (!list.length) return;
-  await tx.execute(sql`
-    insert into station_state_days (organization_id, day, dirty)
-    select ${orgId}::uuid, d, true from unnest(${pgArray(list)}::date[]) as d
-    on conflict (organization_id, day) do update set dirty = true`);
+  const list = [...days];
+  if (list.length) await tx.execute(markDaysDirty(orgId, list));
 }
 
 /**

@@ -1,10 +1,10 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { deriveStationStates, STATION_STATES, unitMinutesBetween, type StationStateConfig, type StationStateSnapshot, type TrackedOrder } from '../../analytics/station-state/station-state.ts';
 import { openWindowsFromWeeklyShifts } from '../../analytics/station-state/shift-calendar.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { addDays, localDay, localDayStart } from '../../platform/local-time.ts';
 import type { LabConfig, LabConfigCache } from '../lab-config/lab-config.ts';
+import { markStateDaysDirty } from '../rollups/rollups.repository.ts';
 import type { StationStateRepository } from './station-state.repository.ts';
 
 // Station states (working / down / setup / blocked / starved / idle / off_shift) are derived from
@@ -70,8 +70,7 @@ export function createStationStateService(deps: { db: Db; repo: StationStateRepo
       await repo.saveDay(tx, orgId, day, fromMs, toMs, intervals, hours, result.endSnapshot, complete, now);
       // The next day starts from this one's end: derive it again too (unless it lies in the future).
       if (complete && addDays(day, 1) <= localDay(now, config.timezone)) {
-        await tx.execute(sql`insert into station_state_days (organization_id, day, dirty) values (${orgId}::uuid, ${addDays(day, 1)}::date, true)
-          on conflict (organization_id, day) do update set dirty = true`);
+        await markStateDaysDirty(tx, orgId, [addDays(day, 1)]);
       }
     });
     return { snapshot: result.endSnapshot, ignoredScans: result.ignoredScans.length };
