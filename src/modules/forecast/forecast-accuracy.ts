@@ -1,8 +1,8 @@
-import { HORIZON_BUCKETS } from '../../analytics/forecasting/index.ts';
+import { HORIZON_BUCKETS, type ForecastDay } from '../../analytics/forecasting/index.ts';
 
 /**
  * Live forecast accuracy from stored vintages against realized intake (pure). The seed reported an
- * "accuracy" computed against Math.random(); these are the backtest's metrics (research §1.3) on the
+ * "accuracy" made of random numbers; these are the backtest's metrics (research §1.3) on the
  * forecasts the lab actually received, before the fact:
  *
  * - MASE: |actual − forecast| ÷ the vintage's in-sample weekly seasonal-naive MAE (m = 7), averaged;
@@ -17,16 +17,11 @@ import { HORIZON_BUCKETS } from '../../analytics/forecasting/index.ts';
  * Closed target days (forecast 0 by rule) and days without a realized count are not scored.
  */
 
-export interface VintagePoint {
+/** A stored forecast day (its point and intervals) with the vintage it belongs to. */
+export interface VintagePoint extends Omit<ForecastDay, 'index'> {
   originDay: string;
   targetDay: string;
   horizon: number;
-  closed: boolean;
-  point: number;
-  lower80: number;
-  upper80: number;
-  lower95: number;
-  upper95: number;
   seasonalNaive: number;
   maseScale: number | null;
 }

@@ -378,6 +378,11 @@ export function createForecastService(deps: {
     };
   }
 
+  /** What every forecast answer says about where it comes from: model, history, origin day, time. */
+  function forecastContext(b: ForecastBundle) {
+    return { ...modelSummary(b), history: historySummary(b), origin: b.today, timezone: b.timezone, generatedAt: b.generatedAt.toISOString() };
+  }
+
   function modelSummary(b: ForecastBundle) {
     return {
       model: b.forecast.model.model,
@@ -425,8 +430,6 @@ export function createForecastService(deps: {
             seasonalNaive: round(b.seasonalNaive[j]!),
           };
         }),
-        ...modelSummary(b),
-        history: historySummary(b),
         stationLoad: {
           source: b.shares.source,
           orders: b.shares.orders,
@@ -437,9 +440,7 @@ export function createForecastService(deps: {
             days: days.map((d, k) => ({ date: addDays(b.today, k + 1), jobs: round(d.point * p.share), minutes: round(d.point * p.share * p.standardMinutesPerJob) })),
           })),
         },
-        origin: b.today,
-        timezone: b.timezone,
-        generatedAt: b.generatedAt.toISOString(),
+        ...forecastContext(b),
       };
     },
 
@@ -482,12 +483,8 @@ export function createForecastService(deps: {
         productiveFraction: pf,
         formula: 'headcount = ⌈Q_τ(workload orders) × share × standardMinutesPerJob ÷ roles ÷ (shiftMinutes × productiveFraction)⌉',
         days: out,
-        ...modelSummary(b),
-        history: historySummary(b),
         stationShares: { source: b.shares.source, orders: b.shares.orders },
-        origin: b.today,
-        timezone: b.timezone,
-        generatedAt: b.generatedAt.toISOString(),
+        ...forecastContext(b),
       };
     },
 
@@ -559,11 +556,7 @@ export function createForecastService(deps: {
         }),
         method:
           'P(workload > capacity) per working day: workload = intake since the station last worked × share of orders routed through it; capacity = parallelUnits × shift minutes ÷ standard minutes per job ÷ share (orders); the limiting station is the one most likely to be over.',
-        ...modelSummary(b),
-        history: historySummary(b),
-        origin: b.today,
-        timezone: b.timezone,
-        generatedAt: b.generatedAt.toISOString(),
+        ...forecastContext(b),
       };
     },
 

@@ -1,5 +1,6 @@
-// When the outbox tries a submission again (docs/lims.md "Retries"). Pure: the random draw comes
-// from the caller, so tests replay an exact schedule and product code never calls Math.random.
+// When the outbox tries a submission again (docs/lims.md "Retries"). Pure: the jitter's draw is
+// passed in (node:crypto's randomInt in the worker, a seeded generator in tests), so tests replay
+// an exact schedule.
 
 export interface RetryPolicy {
   /** First backoff ceiling. */
