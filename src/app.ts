@@ -215,7 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(stationStateRoutes, { stationState });
   // Demand forecasting: endpoints, vintages, calibrations (refreshForecasts job).
   await app.register(forecastPlugin, { db, labConfig, events, clock });
-  await app.register(importRoutes, { importer: createImportService({ db, labConfig, events, clock }) });
+  await app.register(importRoutes, { importer: createImportService({ db, labConfig, events, clock, workers: config.IMPORT_WORKERS }) });
   await app.register(qualityRoutes, { quality: createQualityService({ db, repo: qualityRepo, orders: ordersRepo, labConfig, events, clock }) });
   // LIMS: signed webhook in, outbox out.
   await app.register(limsPlugin, { db, orders, ordersRepo, scans, labConfig, events, clock, orderCreatedHooks });

@@ -35,6 +35,9 @@ const ZEnv = z.object({
   // Raw telemetry is kept this long (hourly aggregates forever): 30 days covers the 48 h
   // failure-risk features and a month of per-machine drill-down.
   TELEMETRY_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  // Worker threads that check an uploaded import's lines once it is larger than one batch (1,000
+  // lines): the parsing and the lab's rules then stay off the thread that answers requests.
+  IMPORT_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
   // How long shutdown waits for in-flight requests before forcing the exit.
   SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
 });

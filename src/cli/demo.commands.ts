@@ -10,6 +10,7 @@ import { systemClock } from '../platform/clock.ts';
 import { addDays } from '../platform/local-time.ts';
 import { defaultSimConfig } from '../sim/config.ts';
 import { backfillSimulation } from '../sim/drivers/backfill.ts';
+import { defaultImportWorkers } from '../modules/import/import-workers.ts';
 import { runLive } from '../sim/drivers/live.ts';
 import { startServer } from '../server.ts';
 import { createSimulatedOrg } from './simulate.commands.ts';
@@ -56,6 +57,7 @@ export function registerDemoCommands(program: Command): void {
           config: defaultSimConfig({ startDate: addDays(today, -o.days), days: o.days, demand: { ordersPerDay: o.ordersPerDay }, telemetry: { intervalMinutes: 60 }, truth: { stateIntervals: false } }),
           seed: 'demo',
           clock: systemClock,
+          workers: defaultImportWorkers(),
           onProgress: (p) => progress.update(p),
         });
         progress.done();

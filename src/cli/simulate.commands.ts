@@ -2,25 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import type { Db } from '../db/client.ts';
 import { createOrganizationsRepository } from '../modules/organizations/organizations.repository.ts';
 import { addDays } from '../platform/local-time.ts';
 import { defaultSimConfig } from '../sim/config.ts';
 import { backfillSimulation } from '../sim/drivers/backfill.ts';
 import { runLive } from '../sim/drivers/live.ts';
-import { operatorOf, progressReporter, signupService, withDatabase } from './support.ts';
+import { defaultImportWorkers } from '../modules/import/import-workers.ts';
+import { operatorOf, parseCount, positiveInt, positiveNumber, progressReporter, signupService, withDatabase } from './support.ts';
 
-const positiveInt = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-};
-const positiveNumber = (v: string) => {
-  const n = Number(v);
-  if (!(n > 0)) throw new InvalidArgumentError('must be a positive number');
-  return n;
-};
 
 export interface SimulateCliOptions {
   days: number;
@@ -37,6 +27,7 @@ export interface SimulateCliOptions {
   token?: string;
   minutes?: number;
   startHour: number;
+  workers: number;
 }
 
 /** A new organization for simulated data; returns its id and the admin's credentials. */
@@ -60,6 +51,7 @@ export function registerSimulateCommands(program: Command): void {
     .option('--no-telemetry', 'skip machine telemetry (faster)')
     .option('--ground-truth <file>', 'where to write the ground truth JSON')
     .option('--json', 'print a JSON summary as the last line')
+    .option('--workers <n>', `threads that check the history's lines (0: none; default: ${defaultImportWorkers()}, one per core)`, parseCount, defaultImportWorkers())
     .option('--live', 'stream events into a running ILS through its API instead')
     .option('--speed <x>', 'live: simulated minutes per real minute', positiveNumber, 60)
     .option('--url <url>', 'live: the server', 'http://127.0.0.1:3000')
@@ -90,6 +82,7 @@ export function registerSimulateCommands(program: Command): void {
           config,
           seed: o.seed,
           groundTruthFile,
+          workers: o.workers,
           onProgress: (p) => progress.update(p),
         });
         progress.done();

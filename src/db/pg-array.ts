@@ -42,11 +42,22 @@ export class PgArrayColumns {
     this.length++;
   }
 
+  /** The column literals (`{…}` each): plain strings, so a worker thread can build them and post them. */
+  literals(): string[] {
+    return this.columns.map((c) => `{${c}}`);
+  }
+
   /** `unnest($1::t1[], $2::t2[], …)`: one array parameter per column. */
   unnest(): SQL {
-    return sql`unnest(${sql.join(
-      this.types.map((type, i) => sql`${`{${this.columns[i]}}`}::${sql.raw(type)}[]`),
-      sql`, `,
-    )})`;
+    return unnestLiterals(this.types, this.literals());
   }
+}
+
+/** `unnest(…)` of column literals built by a PgArrayColumns of the same `types` (here or in another thread). */
+export function unnestLiterals(types: readonly string[], literals: readonly string[]): SQL {
+  if (literals.length !== types.length) throw new Error(`unnest of ${literals.length} columns for ${types.length} types`);
+  return sql`unnest(${sql.join(
+    types.map((type, i) => sql`${literals[i]}::${sql.raw(type)}[]`),
+    sql`, `,
+  )})`;
 }

@@ -95,6 +95,26 @@ describe('order history import', () => {
     expect(rows.map((r) => r.equipment_id)).toEqual([machine.id]);
   });
 
+  it('checks a file of several batches in a worker thread and keeps file order: bad lines by number, the first of a repeated number wins', async () => {
+    const lines: string[] = [];
+    const bad = new Map<number, string>([[5, 'RX_INVALID'], [1000, 'MALFORMED_LINE'], [1001, 'SCAN_REJECTED'], [2400, 'RX_INVALID']]);
+    for (let n = 1; n <= 2500; n++) {
+      const orderNumber = `W-${n}`;
+      if (n === 1800) lines.push(JSON.stringify(orderBody({ orderNumber: 'W-10', orderDate: day(9, 7), customerId: 'ECP-LATER' })));
+      else if (bad.get(n) === 'RX_INVALID') lines.push(JSON.stringify(orderBody({ orderNumber, orderDate: day(9, 7), rx: { od: { sphere: -2.3 }, os: { sphere: 1 }, pd: 60 } })));
+      else if (bad.get(n) === 'MALFORMED_LINE') lines.push(`{"orderNumber": "${orderNumber}",`);
+      else if (bad.get(n) === 'SCAN_REJECTED') lines.push(JSON.stringify(orderBody({ orderNumber, orderDate: day(9, 7), scans: [{ station: 'edging', event: 'in', at: day(9, 8) }] })));
+      else lines.push(JSON.stringify(orderBody({ orderNumber, orderDate: day(9, 7), customerId: 'ECP-FIRST', scans: fullRoute(9).slice(0, n % 10) })));
+    }
+    const res = await post(lines.join('\n'));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().data).toMatchObject({ imported: 2500 - bad.size - 1, duplicates: 1, errorCount: bad.size });
+    expect(res.json().data.errors.map((e: { line: number; code: string }) => [e.line, e.code])).toEqual([...bad]);
+    expect((await lab.call({ method: 'GET', url: '/api/orders/W-10' })).json().data.customerId).toBe('ECP-FIRST');
+    const w2499 = (await lab.call({ method: 'GET', url: '/api/orders/W-2499' })).json().data;
+    expect(w2499.timeline.filter((t: { type: string }) => t.type === 'scan')).toHaveLength(9);
+  });
+
   it('refuses other content types and non-managers', async () => {
     expect((await lab.call({ method: 'POST', url: '/api/import/orders', payload: { orders: [] } })).statusCode).toBe(415);
     const tech = await sut.given.user(lab, 'lab_tech');

@@ -5,8 +5,9 @@ import type { AuthContext } from '../../platform/auth-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { EventBus } from '../../platform/events.ts';
 import type { LabConfigCache } from '../lab-config/lab-config.ts';
-import { buildImportBatch, writeImportBatch } from './import-batch.ts';
-import { prepareImportLine, prepareTypedLine, type PreparedOrder } from './import-line.ts';
+import { writeImportBatch } from './import-batch.ts';
+import type { ChunkContext, PreparedChunk } from './import-chunk.ts';
+import { inlineChunkPreparer, workerChunkPreparer, type ChunkPreparer } from './import-workers.ts';
 import type { ImportResult } from './import.schema.ts';
 import type { SourceLine } from './line-reader.ts';
 
@@ -23,8 +24,15 @@ const ANALYZE_INTERVAL_MS = 60_000;
 
 export type ImportService = ReturnType<typeof createImportService>;
 
-export function createImportService(deps: { db: Db; labConfig: LabConfigCache; events: EventBus; clock: Clock }) {
-  const { db, labConfig, events, clock } = deps;
+export function createImportService(deps: {
+  db: Db;
+  labConfig: LabConfigCache;
+  events: EventBus;
+  clock: Clock;
+  /** Worker threads that check lines once a file has more than one batch (0: all in this thread). */
+  workers?: number;
+}) {
+  const { db, labConfig, events, clock, workers = 0 } = deps;
   let analyzedAtMs = -Infinity;
 
   return {
@@ -32,43 +40,61 @@ export function createImportService(deps: { db: Db; labConfig: LabConfigCache; e
     async importOrders(auth: AuthContext, lines: AsyncIterable<SourceLine>, onProgress?: (p: { lines: number; imported: number; duplicates: number; errors: number }) => void): Promise<ImportResult> {
       const config = await labConfig.get(auth.orgId);
       // A lab has dozens of machines: check scans' equipment against the whole list in memory.
-      const equipmentIds = new Set((await db.select({ id: equipment.id }).from(equipment).where(eq(equipment.organizationId, auth.orgId))).map((r) => r.id));
+      const equipmentIds = (await db.select({ id: equipment.id }).from(equipment).where(eq(equipment.organizationId, auth.orgId))).map((r) => r.id);
+      const ctx: ChunkContext = { config, nowMs: clock.now().getTime(), equipmentIds };
       const result: ImportResult = { imported: 0, duplicates: 0, errors: [], errorCount: 0 };
-      let batch: Array<{ line: number; prepared: PreparedOrder }> = [];
       let seen = 0;
-      const addError = (line: number, code: string, message: string) => {
-        result.errorCount++;
-        if (result.errors.length < MAX_REPORTED_ERRORS) result.errors.push({ line, code, message });
-      };
-      // One batch is written while the next is parsed, checked and built: the database and the
-      // loader overlap (on PostgreSQL they run on different cores). Writes stay in order.
+
+      // Chunks are prepared ahead (in workers, several at once) and written strictly in file
+      // order, one statement at a time, each while the next ones are prepared: the database and
+      // the checking overlap, and a number repeated in the file keeps its first line.
+      let preparer: ChunkPreparer = inlineChunkPreparer();
+      let pooled = false;
+      const preparing: Array<Promise<PreparedChunk>> = [];
       let writing: Promise<void> = Promise.resolve();
-      const flush = async () => {
-        if (!batch.length) return;
-        const built = buildImportBatch(auth.orgId, batch);
-        batch = [];
+      const writeNext = async () => {
+        const prepared = await preparing.shift()!;
+        seen += prepared.lines;
+        for (const e of prepared.errors) {
+          result.errorCount++;
+          if (result.errors.length < MAX_REPORTED_ERRORS) result.errors.push(e);
+        }
         await writing;
-        writing = writeImportBatch(db, built).then(({ imported, duplicates }) => {
+        const { columns } = prepared;
+        const write = columns ? writeImportBatch(db, auth.orgId, columns) : Promise.resolve({ imported: 0, duplicates: 0 });
+        writing = write.then(({ imported, duplicates }) => {
           result.imported += imported;
           result.duplicates += duplicates;
           onProgress?.({ lines: seen, imported: result.imported, duplicates: result.duplicates, errors: result.errorCount });
         });
         writing.catch(() => undefined); // surfaces at the next `await writing`, not as an unhandled rejection
       };
-      const now = clock.now();
-      for await (const source of lines) {
-        seen++;
-        if (source.error) {
-          addError(source.line, 'MALFORMED_LINE', source.error);
-          continue;
+      const submit = async (chunk: SourceLine[]) => {
+        preparing.push(preparer.prepare(chunk, ctx));
+        while (preparing.length > preparer.parallelism) await writeNext();
+      };
+
+      try {
+        let chunk: SourceLine[] = [];
+        for await (const source of lines) {
+          chunk.push(source);
+          if (chunk.length < BATCH_LINES) continue;
+          // A file of more than one batch is worth the threads' start (≈ 0.3 s).
+          if (workers > 0 && !pooled) {
+            preparer = workerChunkPreparer(workers);
+            pooled = true;
+          }
+          await submit(chunk);
+          chunk = [];
         }
-        const prepared = source.typed ? prepareTypedLine(source.typed, config, now, equipmentIds) : prepareImportLine(source.value, config, now, equipmentIds);
-        if (!prepared.ok) addError(source.line, prepared.code, prepared.message);
-        else batch.push({ line: source.line, prepared: prepared.value });
-        if (batch.length >= BATCH_LINES) await flush();
+        if (chunk.length) await submit(chunk);
+        while (preparing.length) await writeNext();
+        await writing;
+      } finally {
+        // A failed write leaves chunks in preparation: let them settle before the threads stop.
+        await Promise.allSettled([...preparing, writing]);
+        await preparer.close();
       }
-      await flush();
-      await writing;
       if (result.imported >= ANALYZE_AFTER_ORDERS && clock.now().getTime() - analyzedAtMs >= ANALYZE_INTERVAL_MS) {
         analyzedAtMs = clock.now().getTime();
         await db.execute(sql`analyze orders, scans, order_events`);

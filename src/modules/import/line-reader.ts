@@ -6,6 +6,8 @@ import type { Readable } from 'node:stream';
 
 export interface SourceLine {
   line: number;
+  /** An NDJSON line not parsed yet: whoever checks it parses it (maybe in a worker thread). */
+  text?: string;
   value?: unknown;
   /** Already in the import shape (typed by our own code): the schema check is skipped, the lab's rules are not. */
   typed?: import('./import.schema.ts').ImportLine;
@@ -18,11 +20,7 @@ export async function* readNdjson(input: Readable): AsyncGenerator<SourceLine> {
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
     line++;
     if (!text.trim()) continue;
-    try {
-      yield { line, value: JSON.parse(text) };
-    } catch (err) {
-      yield { line, error: `not valid JSON: ${(err as Error).message}` };
-    }
+    yield { line, text };
   }
 }
 

@@ -48,6 +48,8 @@ export async function backfillSimulation(opts: {
   seed: string | number;
   groundTruthFile?: string;
   clock?: Clock;
+  /** Worker threads that check the history's lines (see the import service). */
+  workers?: number;
   onProgress?: (p: { orders: number; events: number; telemetry: number }) => void;
 }): Promise<BackfillResult> {
   const started = Date.now();
@@ -109,7 +111,7 @@ export async function backfillSimulation(opts: {
     }
   }
 
-  const importer = createImportService({ db, labConfig, events, clock });
+  const importer = createImportService({ db, labConfig, events, clock, workers: opts.workers ?? 0 });
   const result = await importer.importOrders(auth, source(), (p) => opts.onProgress?.({ orders: p.imported, events: eventCount, telemetry: telemetryCount }));
   if (readings.length) {
     telemetryCount += readings.length;
