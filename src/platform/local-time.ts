@@ -19,17 +19,19 @@ function dayFormatter(timeZone: string): Intl.DateTimeFormat {
 // instant's local day is the same for its whole UTC quarter-hour (zone offsets are multiples of
 // 15 minutes), so answers are memoised per zone × quarter-hour.
 const QUARTER_HOUR_MS = 900_000;
-const dayCache = new Map<string, string>();
+const dayCache = new Map<string, Map<number, string>>();
 
 /** The local calendar day of an instant, 'YYYY-MM-DD'. */
 export function localDay(at: Date | number, timeZone: string): string {
   const ms = typeof at === 'number' ? at : at.getTime();
-  const key = `${timeZone}|${Math.floor(ms / QUARTER_HOUR_MS)}`;
-  let day = dayCache.get(key);
+  const quarter = Math.floor(ms / QUARTER_HOUR_MS);
+  let zone = dayCache.get(timeZone);
+  if (!zone) dayCache.set(timeZone, (zone = new Map()));
+  let day = zone.get(quarter);
   if (day === undefined) {
-    if (dayCache.size > 200_000) dayCache.clear();
+    if (zone.size > 200_000) zone.clear();
     day = dayFormatter(timeZone).format(ms);
-    dayCache.set(key, day);
+    zone.set(quarter, day);
   }
   return day;
 }
