@@ -89,7 +89,6 @@ export const orders = pgTable(
     index('orders_org_received_idx').on(t.organizationId, t.receivedAt, t.id),
     index('orders_org_status_received_idx').on(t.organizationId, t.status, t.receivedAt),
     index('orders_org_customer_received_idx').on(t.organizationId, t.customerId, t.receivedAt),
-    index('orders_org_station_idx').on(t.organizationId, t.currentStation).where(sql`current_station is not null`),
     index('orders_org_lims_job_idx').on(t.organizationId, t.limsJobId).where(sql`lims_job_id is not null`),
   ],
 );

@@ -34,6 +34,9 @@ export const ORDER_STATUSES = [
 
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
+/** The statuses of an order still in the lab; only these have a current station. */
+export const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'in_production', 'quality_check', 'on_hold'];
+
 /**
  * The single source of truth: every edge that can ever be legal. Guards narrow two of them
  * (see the table above and `checkTransition`).

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, ilike, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import { namedStatement, queryRows, type Db } from '../../db/client.ts';
 import { afterCursor } from '../../db/keyset.ts';
 import { pgArray } from '../../db/pg-array.ts';
@@ -7,7 +7,7 @@ import { toPage, type Cursor, type Paged } from '../../platform/http.ts';
 import { uuidv7 } from '../../platform/ids.ts';
 import { EVENT_COLUMNS, eventArrays, pushEvent, pushScan, SCAN_COLUMNS, scanArrays } from './fact-rows.ts';
 import { currentStationOf, nextScanOf, type TrackedOrderState } from './order-tracking.ts';
-import type { OrderStatus } from './order-status.ts';
+import { OPEN_STATUSES, type OrderStatus } from './order-status.ts';
 import type { Order, TimelineEntry } from './orders.schema.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -193,7 +193,9 @@ export function createOrdersRepository(db: Db) {
     async list(orgId: string, filter: OrderFilter, page: { limit: number; after?: Cursor }): Promise<Paged<Order>> {
       const conditions: Array<SQL | undefined> = [eq(orders.organizationId, orgId)];
       if (filter.status) conditions.push(eq(orders.status, filter.status));
-      if (filter.station) conditions.push(eq(orders.currentStation, filter.station));
+      // Open orders only have a station: the status index finds them (no index may name the
+      // station, or a scan's update of it could not be HOT — migration 0006).
+      if (filter.station) conditions.push(eq(orders.currentStation, filter.station), inArray(orders.status, [...OPEN_STATUSES]));
       if (filter.from) conditions.push(gte(orders.receivedAt, filter.from));
       if (filter.to) conditions.push(lte(orders.receivedAt, filter.to));
       if (filter.customerId) conditions.push(eq(orders.customerId, filter.customerId));

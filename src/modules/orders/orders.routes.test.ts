@@ -172,6 +172,24 @@ describe('orders and job tracking', () => {
     expect(search.map((o: { orderNumber: string }) => o.orderNumber)).toEqual(['JOB-1001']);
   });
 
+  it('lists the jobs at a station, whatever their open status, and no closed order', async () => {
+    await createOrder(lab, { orderNumber: 'ST-1' });
+    await createOrder(lab, { orderNumber: 'ST-2' });
+    await createOrder(lab, { orderNumber: 'ST-3' });
+    for (const n of ['ST-1', 'ST-2']) {
+      await scan(tech, n, 'surfacing', 'in');
+      await scan(tech, n, 'surfacing', 'out');
+    }
+    expect((await lab.call({ method: 'PATCH', url: '/api/orders/ST-2/status', payload: { status: 'on_hold', note: 'Rx query' } })).statusCode).toBe(200);
+    const atCoating = (await lab.call({ method: 'GET', url: '/api/orders', query: { station: 'coating', search: 'ST-' } })).json().data.items;
+    expect(atCoating.map((o: { orderNumber: string; status: string }) => [o.orderNumber, o.status]).sort()).toEqual([['ST-1', 'in_production'], ['ST-2', 'on_hold']]);
+    const atSurfacing = (await lab.call({ method: 'GET', url: '/api/orders', query: { station: 'surfacing', search: 'ST-' } })).json().data.items;
+    expect(atSurfacing.map((o: { orderNumber: string }) => o.orderNumber)).toEqual(['ST-3']);
+    // JOB-1001 shipped and completed earlier: it is at no station any more.
+    const atShipping = (await lab.call({ method: 'GET', url: '/api/orders', query: { station: 'shipping' } })).json().data.items;
+    expect(atShipping.map((o: { orderNumber: string }) => o.orderNumber)).not.toContain('JOB-1001');
+  });
+
   it('shows an ECP only the orders of its own account', async () => {
     const ecpA = await sut.given.user(lab, 'ecp', { customerId: 'ECP-A' });
     const ecpB = await sut.given.user(lab, 'ecp', { customerId: 'ECP-B' });
