@@ -19,11 +19,15 @@ export function createEventBus(log?: Pick<FastifyBaseLogger, 'error'>): EventBus
   const byType = new Map<string, Set<Handler<DomainEvent>>>();
   const any = new Set<Handler<DomainEvent>>();
   const pending = new Set<Promise<void>>();
+  // A subscriber may answer many events with one promise (the local fan-out does, per turn): it is
+  // watched once.
+  const watched = new WeakSet<Promise<void>>();
 
   const run = (handler: Handler<DomainEvent>, event: DomainEvent) => {
     try {
       const result = handler(event);
-      if (result instanceof Promise) {
+      if (result instanceof Promise && !watched.has(result)) {
+        watched.add(result);
         const p = result.catch((err) => log?.error({ err, event: event.type }, 'event subscriber failed')).finally(() => pending.delete(p));
         pending.add(p);
       }
