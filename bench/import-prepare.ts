@@ -31,7 +31,7 @@ const config: LabConfig = {
   rxBounds: { ...defaultRxBounds, ...settings.rxBounds },
   vocabularies: { lensType: [...LENS_TYPES], lensMaterial: [...LENS_MATERIALS], coating: [...COATINGS] },
 };
-const ctx: ChunkContext = { config, nowMs: Date.now(), equipmentIds: [] };
+const ctx: ChunkContext = { config, nowMs: Date.now(), equipment: new Set() };
 
 console.log(`${texts.length} history lines (${days} days × ${perDay}/day), chunks of 1,000, node ${process.version}`);
 for (let round = 1; round <= rounds; round++) {

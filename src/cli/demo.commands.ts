@@ -10,11 +10,11 @@ import { systemClock } from '../platform/clock.ts';
 import { addDays } from '../platform/local-time.ts';
 import { defaultSimConfig } from '../sim/config.ts';
 import { backfillSimulation } from '../sim/drivers/backfill.ts';
-import { defaultImportWorkers } from '../modules/import/import-workers.ts';
+import { defaultImportWorkers } from '../modules/import/chunk-preparer.ts';
 import { runLive } from '../sim/drivers/live.ts';
 import { startServer } from '../server.ts';
 import { createSimulatedOrg } from './simulate.commands.ts';
-import { operatorOf, progressReporter } from './support.ts';
+import { operatorOf, positiveInt, positiveNumber, progressReporter } from './support.ts';
 
 interface DemoCredentials {
   organizationId: string;
@@ -31,9 +31,9 @@ export function registerDemoCommands(program: Command): void {
   program
     .command('demo')
     .description('Serve ILS with a simulated lab: a year of history (first run) and a live stream')
-    .option('--days <n>', 'days of history on first run', (v) => Number(v), 365)
-    .option('--orders-per-day <n>', 'mean orders per working day', (v) => Number(v), 150)
-    .option('--speed <x>', 'live stream speed (simulated minutes per real minute)', (v) => Number(v), 60)
+    .option('--days <n>', 'days of history on first run', positiveInt, 365)
+    .option('--orders-per-day <n>', 'mean orders per working day', positiveInt, 150)
+    .option('--speed <x>', 'live stream speed (simulated minutes per real minute)', positiveNumber, 60)
     .option('--no-live', 'history only, no live stream')
     .action(async (o: { days: number; ordersPerDay: number; speed: number; live: boolean }) => {
       const config = loadConfig();

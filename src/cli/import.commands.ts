@@ -2,7 +2,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createLabConfigCache } from '../modules/lab-config/lab-config.ts';
 import { createImportService } from '../modules/import/import.service.ts';
-import { defaultImportWorkers } from '../modules/import/import-workers.ts';
+import { defaultImportWorkers } from '../modules/import/chunk-preparer.ts';
 import { readCsv, readNdjson } from '../modules/import/line-reader.ts';
 import { createOrganizationsRepository } from '../modules/organizations/organizations.repository.ts';
 import { systemClock } from '../platform/clock.ts';

@@ -8,7 +8,7 @@ import { addDays } from '../platform/local-time.ts';
 import { defaultSimConfig } from '../sim/config.ts';
 import { backfillSimulation } from '../sim/drivers/backfill.ts';
 import { runLive } from '../sim/drivers/live.ts';
-import { defaultImportWorkers } from '../modules/import/import-workers.ts';
+import { defaultImportWorkers } from '../modules/import/chunk-preparer.ts';
 import { operatorOf, parseCount, positiveInt, positiveNumber, progressReporter, signupService, withDatabase } from './support.ts';
 
 

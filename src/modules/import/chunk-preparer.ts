@@ -15,13 +15,10 @@ export interface ChunkPreparer {
 }
 
 export function inlineChunkPreparer(): ChunkPreparer {
-  const sets = new WeakMap<ChunkContext, Set<string>>();
   return {
     parallelism: 1,
     async prepare(chunk, ctx) {
-      let equipment = sets.get(ctx);
-      if (!equipment) sets.set(ctx, (equipment = new Set(ctx.equipmentIds)));
-      return prepareChunk(chunk, ctx, equipment);
+      return prepareChunk(chunk, ctx);
     },
     async close() {},
   };
@@ -43,12 +40,13 @@ export const defaultImportWorkers = () => Math.max(1, Math.min(4, availableParal
 /** A pool of `count` worker threads; each chunk goes to the worker with the fewest waiting. */
 export function workerChunkPreparer(count: number = defaultImportWorkers()): ChunkPreparer {
   const contexts = new WeakMap<ChunkContext, number>();
-  let nextId = 0;
+  let nextContextId = 0;
+  let nextChunkId = 0;
   const workers = Array.from({ length: count }, () => {
     // A larger young generation: a chunk's garbage (parsed lines, rows, string pieces) had kept
     // the scavenger at a quarter of a worker's time; 64 MB took a 30-day backfill from 29.5 to 28.5 s
     // (128 MB: 27.3 s; within the run-to-run noise, so the smaller).
-    const worker = new Worker(new URL('./import-worker.mjs', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+    const worker = new Worker(new URL('./chunk-worker.mjs', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
     const slot = { worker, ctxId: -1, waiting: new Map<number, { resolve: (p: PreparedChunk) => void; reject: (e: Error) => void }>() };
     worker.on('message', (res: ChunkResponse) => {
       const w = slot.waiting.get(res.id);
@@ -69,9 +67,9 @@ export function workerChunkPreparer(count: number = defaultImportWorkers()): Chu
     parallelism: count,
     prepare(chunk, ctx) {
       let ctxId = contexts.get(ctx);
-      if (ctxId === undefined) contexts.set(ctx, (ctxId = nextId++));
+      if (ctxId === undefined) contexts.set(ctx, (ctxId = nextContextId++));
       const slot = workers.reduce((a, b) => (b.waiting.size < a.waiting.size ? b : a));
-      const id = nextId++;
+      const id = nextChunkId++;
       const req: ChunkRequest = { id, ctxId, chunk, ...(slot.ctxId === ctxId ? {} : { ctx }) };
       slot.ctxId = ctxId;
       return new Promise<PreparedChunk>((resolve, reject) => {

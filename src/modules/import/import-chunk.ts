@@ -10,8 +10,8 @@ import type { SourceLine } from './line-reader.ts';
 export interface ChunkContext {
   config: LabConfig;
   nowMs: number;
-  /** The organization's machines: a scan may only name one of them. */
-  equipmentIds: string[];
+  /** The organization's machines: a scan may only name one of them (a Set crosses to a worker as one). */
+  equipment: ReadonlySet<string>;
 }
 
 export interface LineError {
@@ -29,7 +29,7 @@ export interface PreparedChunk {
 }
 
 /** Checks every line by the lab's rules and builds the batch of the valid ones. */
-export function prepareChunk(chunk: readonly SourceLine[], ctx: ChunkContext, equipment: ReadonlySet<string> = new Set(ctx.equipmentIds)): PreparedChunk {
+export function prepareChunk(chunk: readonly SourceLine[], ctx: ChunkContext): PreparedChunk {
   const now = new Date(ctx.nowMs);
   const valid: Array<{ prepared: PreparedOrder }> = [];
   const errors: LineError[] = [];
@@ -47,7 +47,7 @@ export function prepareChunk(chunk: readonly SourceLine[], ctx: ChunkContext, eq
         continue;
       }
     }
-    const prepared = source.typed ? prepareTypedLine(source.typed, ctx.config, now, equipment) : prepareImportLine(value, ctx.config, now, equipment);
+    const prepared = source.typed ? prepareTypedLine(source.typed, ctx.config, now, ctx.equipment) : prepareImportLine(value, ctx.config, now, ctx.equipment);
     if (prepared.ok) valid.push({ prepared: prepared.value });
     else errors.push({ line: source.line, code: prepared.code, message: prepared.message });
   }

@@ -7,7 +7,7 @@ import type { EventBus } from '../../platform/events.ts';
 import type { LabConfigCache } from '../lab-config/lab-config.ts';
 import { writeImportBatch } from './import-batch.ts';
 import type { ChunkContext, PreparedChunk } from './import-chunk.ts';
-import { inlineChunkPreparer, workerChunkPreparer, type ChunkPreparer } from './import-workers.ts';
+import { inlineChunkPreparer, workerChunkPreparer, type ChunkPreparer } from './chunk-preparer.ts';
 import type { ImportResult } from './import.schema.ts';
 import type { SourceLine } from './line-reader.ts';
 
@@ -40,16 +40,16 @@ export function createImportService(deps: {
     async importOrders(auth: AuthContext, lines: AsyncIterable<SourceLine>, onProgress?: (p: { lines: number; imported: number; duplicates: number; errors: number }) => void): Promise<ImportResult> {
       const config = await labConfig.get(auth.orgId);
       // A lab has dozens of machines: check scans' equipment against the whole list in memory.
-      const equipmentIds = (await db.select({ id: equipment.id }).from(equipment).where(eq(equipment.organizationId, auth.orgId))).map((r) => r.id);
-      const ctx: ChunkContext = { config, nowMs: clock.now().getTime(), equipmentIds };
+      const machines = await db.select({ id: equipment.id }).from(equipment).where(eq(equipment.organizationId, auth.orgId));
+      const ctx: ChunkContext = { config, nowMs: clock.now().getTime(), equipment: new Set(machines.map((m) => m.id)) };
       const result: ImportResult = { imported: 0, duplicates: 0, errors: [], errorCount: 0 };
       let seen = 0;
 
       // Chunks are prepared ahead (in workers, several at once) and written strictly in file
       // order, one statement at a time, each while the next ones are prepared: the database and
       // the checking overlap, and a number repeated in the file keeps its first line.
-      let preparer: ChunkPreparer = inlineChunkPreparer();
-      let pooled = false;
+      const inline = inlineChunkPreparer();
+      let preparer: ChunkPreparer = inline;
       const preparing: Array<Promise<PreparedChunk>> = [];
       let writing: Promise<void> = Promise.resolve();
       const writeNext = async () => {
@@ -80,10 +80,7 @@ export function createImportService(deps: {
           chunk.push(source);
           if (chunk.length < BATCH_LINES) continue;
           // A file of more than one batch is worth the threads' start (≈ 0.3 s).
-          if (workers > 0 && !pooled) {
-            preparer = workerChunkPreparer(workers);
-            pooled = true;
-          }
+          if (workers > 0 && preparer === inline) preparer = workerChunkPreparer(workers);
           await submit(chunk);
           chunk = [];
         }
