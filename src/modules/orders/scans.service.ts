@@ -16,6 +16,7 @@ import { currentStationOf, trackScan, type TrackedOrderState } from './order-tra
 import { EQUIPMENT_UNKNOWN, ORDER_NOT_FOUND, SCAN_CONFLICT, SCAN_REJECTED } from './orders.errors.ts';
 import type { OrderEventRow, OrdersRepository, ScanRow, ScanTarget, TrackingChange } from './orders.repository.ts';
 import { uuidv7 } from '../../platform/ids.ts';
+import { createCoalescer } from '../../platform/coalescer.ts';
 import type { ScanInput, ScanOutcome } from './scans.schema.ts';
 
 export type ScanResult = ({ index: number; ok: true } & ScanOutcome) | { index: number; ok: false; error: AppError };
@@ -26,8 +27,17 @@ const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 // make a refusal for contention vanishingly unlikely.
 const MAX_ATTEMPTS = 5;
 
+// A coalesced write of single scans takes at most this many (see recordOne).
+const MAX_COALESCED = 500;
+
 class ConcurrentScan extends Error {}
 
+/** A scan, who sent it and through which channel (api, lims…). */
+interface ScanEntry {
+  input: ScanInput;
+  actor: ReturnType<typeof actorOf>;
+  source: string;
+}
 
 export type ScansService = ReturnType<typeof createScansService>;
 
@@ -48,24 +58,23 @@ export function createScansService(deps: { db: Db; repo: OrdersRepository; quali
    * orders are read without locks and written only if unchanged since (see writeScanBatch); when
    * another writer got there first, the whole call is computed again from fresh state.
    */
-  async function record(auth: AuthContext, items: readonly ScanInput[], source = 'api'): Promise<ScanResult[]> {
+  async function record(orgId: string, entries: readonly ScanEntry[]): Promise<ScanResult[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await recordOnce(auth, items, source);
+        return await recordOnce(orgId, entries);
       } catch (err) {
         if (!(err instanceof ConcurrentScan) || attempt >= MAX_ATTEMPTS) throw err instanceof ConcurrentScan ? SCAN_CONFLICT() : err;
       }
     }
   }
 
-  async function recordOnce(auth: AuthContext, items: readonly ScanInput[], source: string): Promise<ScanResult[]> {
-    const config = await labConfig.get(auth.orgId);
+  async function recordOnce(orgId: string, entries: readonly ScanEntry[]): Promise<ScanResult[]> {
+    const config = await labConfig.get(orgId);
     const now = clock.now();
     const today = localDay(now, config.timezone);
-    const actor = actorOf(auth);
-    const results: ScanResult[] = new Array(items.length);
-    const badEquipment = await unknownEquipment(auth.orgId, [...new Set(items.flatMap((i) => (i.equipmentId ? [i.equipmentId] : [])))]);
-    const rows = await repo.findScanTargets(db, auth.orgId, [...new Set(items.map((i) => i.order))]);
+    const results: ScanResult[] = new Array(entries.length);
+    const badEquipment = await unknownEquipment(orgId, [...new Set(entries.flatMap((e) => (e.input.equipmentId ? [e.input.equipmentId] : [])))]);
+    const rows = await repo.findScanTargets(db, orgId, [...new Set(entries.map((e) => e.input.order))]);
     const byRef = new Map<string, ScanTarget>();
     for (const r of rows) byRef.set(r.id, r).set(r.orderNumber, r);
 
@@ -79,7 +88,7 @@ export function createScansService(deps: { db: Db; repo: OrdersRepository; quali
     const productDeltas: DailyProductDelta[] = [];
     const days = new Set<string>();
 
-    items.forEach((item, index) => {
+    entries.forEach(({ input: item, actor, source }, index) => {
       const fail = (error: AppError) => void (results[index] = { index, ok: false, error });
       const order = byRef.get(item.order);
       if (!order) return fail(ORDER_NOT_FOUND(item.order));
@@ -107,9 +116,9 @@ export function createScansService(deps: { db: Db; repo: OrdersRepository; quali
       days.add(localDay(at, config.timezone));
       pending.push({ index, order, scanRow: scanRows.length - 1, status: step.next.status, currentStation: step.currentStation, issue });
       const ref = { orderId: order.id, orderNumber: order.orderNumber, customerId: order.customerId };
-      toEmit.push({ type: 'scan.recorded', orgId: auth.orgId, at: at.toISOString(), ...ref, station: item.station, event: item.event, currentStation: step.currentStation });
+      toEmit.push({ type: 'scan.recorded', orgId, at: at.toISOString(), ...ref, station: item.station, event: item.event, currentStation: step.currentStation });
       if (step.statusChange) {
-        toEmit.push({ type: 'order.status_changed', orgId: auth.orgId, at: at.toISOString(), ...ref, from: step.statusChange.from, to: step.statusChange.to, currentStation: step.currentStation, reason: `${item.event} at ${item.station}` });
+        toEmit.push({ type: 'order.status_changed', orgId, at: at.toISOString(), ...ref, from: step.statusChange.from, to: step.statusChange.to, currentStation: step.currentStation, reason: `${item.event} at ${item.station}` });
       }
     });
     if (!scanRows.length) return results;
@@ -117,41 +126,49 @@ export function createScansService(deps: { db: Db; repo: OrdersRepository; quali
     const tracking: TrackingChange[] = [...state].map(([id, s]) => ({ ...s, id, was: byRef.get(id)! }));
     const scanIds = scanRows.map(() => uuidv7());
     issues.forEach((issue, i) => (issue.scanId = scanIds[issueScanRow[i]!]!));
-    const dirtyDays = markDirty.todo(auth.orgId, days, today);
+    const dirtyDays = markDirty.todo(orgId, days, today);
     let savedIssues: QualityIssue[] = [];
     const write = async (tx: Db) => {
       const updated =
         scanRows.length === 1 && statusEvents.length <= 1
-          ? await repo.writeSingleScan(tx, auth.orgId, { change: tracking[0]!, scan: scanRows[0]!, scanId: scanIds[0]!, event: statusEvents[0] ?? null, at: now })
-          : await repo.writeScanBatch(tx, auth.orgId, { tracking, scans: scanRows, scanIds, events: statusEvents, at: now });
+          ? await repo.writeSingleScan(tx, orgId, { change: tracking[0]!, scan: scanRows[0]!, scanId: scanIds[0]!, event: statusEvents[0] ?? null, at: now })
+          : await repo.writeScanBatch(tx, orgId, { tracking, scans: scanRows, scanIds, events: statusEvents, at: now });
       if (updated !== tracking.length) throw new ConcurrentScan();
-      savedIssues = await quality.insertMany(tx, auth.orgId, issues);
-      await addDailyProductDeltas(tx, auth.orgId, productDeltas);
-      await markStateDaysDirty(tx, auth.orgId, dirtyDays);
+      savedIssues = await quality.insertMany(tx, orgId, issues);
+      await addDailyProductDeltas(tx, orgId, productDeltas);
+      await markStateDaysDirty(tx, orgId, dirtyDays);
     };
     // One order and nothing else to write (the usual single scan) is one statement: no
     // transaction round trips. writeScanBatch writes nothing unless its order was unchanged.
     const single = tracking.length === 1 && !issues.length && !dirtyDays.length;
     if (single) await write(db);
     else await db.transaction(write);
-    markDirty.remember(auth.orgId, dirtyDays, today);
+    markDirty.remember(orgId, dirtyDays, today);
 
     for (const p of pending) {
       const issue = p.issue === null ? null : savedIssues[p.issue]!;
       results[p.index] = { index: p.index, ok: true, scanId: scanIds[p.scanRow]!, orderId: p.order.id, orderNumber: p.order.orderNumber, status: p.status, currentStation: p.currentStation, qualityIssueId: issue?.id ?? null };
-      if (issue) toEmit.push({ type: 'quality.issue_recorded', orgId: auth.orgId, at: issue.at, orderId: p.order.id, orderNumber: p.order.orderNumber, customerId: p.order.customerId, issueId: issue.id, station: issue.station, issueType: issue.issueType, remake: true });
+      if (issue) toEmit.push({ type: 'quality.issue_recorded', orgId, at: issue.at, orderId: p.order.id, orderNumber: p.order.orderNumber, customerId: p.order.customerId, issueId: issue.id, station: issue.station, issueType: issue.issueType, remake: true });
     }
     for (const e of toEmit) events.emit(e);
     return results;
   }
 
+  // Single scans that arrive while the organization's previous ones are being written go in together,
+  // each still applied or refused on its own and answered only once written.
+  const singles = createCoalescer<ScanEntry, ScanResult>(record, { maxBatch: MAX_COALESCED });
+
   return {
-    record,
+    /** A batch from one caller, in order (see record). */
+    record: (auth: AuthContext, items: readonly ScanInput[], source = 'api') => {
+      const actor = actorOf(auth);
+      return record(auth.orgId, items.map((input) => ({ input, actor, source })));
+    },
     /** One scan: its outcome, or its refusal as the error it is (409 off-route, 404 unknown order…). */
-    async recordOne(auth: AuthContext, item: ScanInput, source = 'api'): Promise<ScanOutcome> {
-      const [result] = await record(auth, [item], source);
-      if (!result!.ok) throw result!.error;
-      const { index: _i, ok: _ok, ...outcome } = result!;
+    async recordOne(auth: AuthContext, input: ScanInput, source = 'api'): Promise<ScanOutcome> {
+      const result = await singles.submit(auth.orgId, { input, actor: actorOf(auth), source });
+      if (!result.ok) throw result.error;
+      const { index: _i, ok: _ok, ...outcome } = result;
       return outcome;
     },
     currentStationOf,
