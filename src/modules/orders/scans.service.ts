@@ -3,20 +3,20 @@ import type { Db } from '../../db/client.ts';
 import { equipment } from '../../db/schema/index.ts';
 import type { AuthContext } from '../../platform/auth-context.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { createCoalescer } from '../../platform/coalescer.ts';
 import { AppError, VALIDATION_FAILED } from '../../platform/errors.ts';
 import type { DomainEvent, EventBus } from '../../platform/events.ts';
+import { uuidv7 } from '../../platform/ids.ts';
 import { localDay } from '../../platform/local-time.ts';
 import type { LabConfigCache } from '../lab-config/lab-config.ts';
 import type { NewQualityIssue, QualityRepository } from '../quality/quality.repository.ts';
 import type { QualityIssue } from '../quality/quality.schema.ts';
 import { addDailyProductDeltas, createDirtyDayMarker, markStateDaysDirty, type DailyProductDelta } from '../rollups/rollups.repository.ts';
-import { actorOf } from './actor.ts';
+import { actorOf, type Actor } from './actor.ts';
 import type { OrderStatus } from './order-status.ts';
 import { currentStationOf, trackScan, type TrackedOrderState } from './order-tracking.ts';
 import { EQUIPMENT_UNKNOWN, ORDER_NOT_FOUND, SCAN_CONFLICT, SCAN_REJECTED } from './orders.errors.ts';
 import type { OrderEventRow, OrdersRepository, ScanRow, ScanTarget, TrackingChange } from './orders.repository.ts';
-import { uuidv7 } from '../../platform/ids.ts';
-import { createCoalescer } from '../../platform/coalescer.ts';
 import type { ScanInput, ScanOutcome } from './scans.schema.ts';
 
 export type ScanResult = ({ index: number; ok: true } & ScanOutcome) | { index: number; ok: false; error: AppError };
@@ -35,7 +35,7 @@ class ConcurrentScan extends Error {}
 /** A scan, who sent it and through which channel (api, lims…). */
 interface ScanEntry {
   input: ScanInput;
-  actor: ReturnType<typeof actorOf>;
+  actor: Actor;
   source: string;
 }
 
