@@ -63,6 +63,7 @@ import { createImportService } from './modules/import/import.service.ts';
 import { createStationStateRepository } from './modules/station-state/station-state.repository.ts';
 import { stationStateRoutes } from './modules/station-state/station-state.routes.ts';
 import { createStationStateService } from './modules/station-state/station-state.service.ts';
+import { workerDayDeriver } from './modules/station-state/day-deriver.ts';
 
 export interface AppDeps {
   config: Config;
@@ -210,7 +211,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const scans = createScansService({ db, repo: ordersRepo, quality: qualityRepo, labConfig, events, clock });
   await app.register(ordersRoutes, { orders });
   await app.register(scansRoutes, { scans });
-  const stationState = createStationStateService({ db, repo: createStationStateRepository(db), labConfig, clock });
+  const dayDeriver = workerDayDeriver();
+  app.addHook('onClose', () => dayDeriver.close());
+  const stationState = createStationStateService({ db, repo: createStationStateRepository(db), labConfig, clock, deriver: dayDeriver });
   app.jobs.refreshStationStates = () => stationState.refreshAll();
   await app.register(stationStateRoutes, { stationState });
   // Demand forecasting: endpoints, vintages, calibrations (refreshForecasts job).

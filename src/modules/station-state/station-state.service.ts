@@ -1,10 +1,11 @@
 import type { Db } from '../../db/client.ts';
-import { deriveStationStates, STATION_STATES, unitMinutesBetween, type StationStateConfig, type StationStateSnapshot, type TrackedOrder } from '../../analytics/station-state/station-state.ts';
+import { STATION_STATES, unitMinutesBetween, type StationStateConfig, type StationStateSnapshot } from '../../analytics/station-state/station-state.ts';
 import { openWindowsFromWeeklyShifts } from '../../analytics/station-state/shift-calendar.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { addDays, localDay, localDayStart } from '../../platform/local-time.ts';
 import type { LabConfig, LabConfigCache } from '../lab-config/lab-config.ts';
 import { markStateDaysDirty } from '../rollups/rollups.repository.ts';
+import type { DayDeriver } from './day-deriver.ts';
 import type { StationStateRepository } from './station-state.repository.ts';
 
 // Station states (working / down / setup / blocked / starved / idle / off_shift) are derived from
@@ -13,7 +14,6 @@ import type { StationStateRepository } from './station-state.repository.ts';
 // New facts mark their days dirty; recomputing a day marks the next one dirty (its start changed),
 // so a backfill ripples forward to today once. Today is recomputed on every run (it is partial).
 
-const HOUR = 3_600_000;
 /** Days derived per organization per run: a year of backfill takes a few runs, not one long stall. */
 const MAX_DAYS_PER_RUN = 120;
 
@@ -32,48 +32,25 @@ function stationConfigs(config: LabConfig, fromMs: number, toMs: number): Statio
   }));
 }
 
-export function createStationStateService(deps: { db: Db; repo: StationStateRepository; labConfig: LabConfigCache; clock: Clock }) {
-  const { db, repo, labConfig, clock } = deps;
+export function createStationStateService(deps: { db: Db; repo: StationStateRepository; labConfig: LabConfigCache; clock: Clock; deriver: DayDeriver }) {
+  const { db, repo, labConfig, clock, deriver } = deps;
 
-  async function deriveDay(orgId: string, config: LabConfig, day: string, initial: StationStateSnapshot | null, now: Date) {
+  /** Derives one day from its facts (in the deriver's thread) and saves it. */
+  async function refreshDay(orgId: string, config: LabConfig, day: string, initial: StationStateSnapshot | null, now: Date) {
     const fromMs = localDayStart(day, config.timezone).getTime();
     const dayEndMs = localDayStart(addDays(day, 1), config.timezone).getTime();
     const complete = dayEndMs <= now.getTime();
     const toMs = complete ? dayEndMs : Math.max(fromMs + 1, now.getTime());
     const facts = await repo.windowFacts(orgId, config.stations.map((s) => s.code), fromMs, toMs, initial?.jobs.map((j) => j.orderId) ?? []);
-    const scansByOrder = new Map<string, TrackedOrder['scans'][number][]>();
-    for (const s of facts.scans) {
-      const list = scansByOrder.get(s.orderId) ?? [];
-      list.push({ station: s.station, event: s.event, atMs: s.atMs });
-      scansByOrder.set(s.orderId, list);
-    }
-    const orders: TrackedOrder[] = facts.orders.map((o) => ({ orderId: o.orderId, route: o.route, releasedAtMs: o.receivedAtMs, scans: scansByOrder.get(o.orderId) ?? [] }));
-    const result = deriveStationStates({ window: { fromMs, toMs }, stations: stationConfigs(config, fromMs, toMs), orders, equipmentEvents: facts.equipmentEvents, initial });
-
-    const intervals = result.stations.flatMap((s) => s.intervals.map((i) => ({ station: s.station, fromMs: i.fromMs, toMs: i.toMs, units: i.units })));
-    const counts = new Map<string, { in: number; out: number; reject: number }>();
-    for (const s of facts.scans) {
-      const key = `${s.station}|${s.atMs - (s.atMs % HOUR)}`;
-      const c = counts.get(key) ?? { in: 0, out: 0, reject: 0 };
-      c[s.event]++;
-      counts.set(key, c);
-    }
-    const hours = result.stations.flatMap((s) => {
-      const out: Array<{ station: string; hour: Date; minutes: Record<string, number>; scans: { in: number; out: number; reject: number } }> = [];
-      for (let h = fromMs - (fromMs % HOUR); h < toMs; h += HOUR) {
-        const minutes = unitMinutesBetween(s.intervals, Math.max(h, fromMs), Math.min(h + HOUR, toMs));
-        out.push({ station: s.station, hour: new Date(h), minutes, scans: counts.get(`${s.station}|${h}`) ?? { in: 0, out: 0, reject: 0 } });
-      }
-      return out;
-    });
+    const { intervals, hours, endSnapshot, ignoredScans } = await deriver.derive({ fromMs, toMs, stations: stationConfigs(config, fromMs, toMs), facts, initial });
     await db.transaction(async (tx) => {
-      await repo.saveDay(tx, orgId, day, fromMs, toMs, intervals, hours, result.endSnapshot, complete, now);
+      await repo.saveDay(tx, orgId, day, fromMs, toMs, intervals, hours, endSnapshot, complete, now);
       // The next day starts from this one's end: derive it again too (unless it lies in the future).
       if (complete && addDays(day, 1) <= localDay(now, config.timezone)) {
         await markStateDaysDirty(tx, orgId, [addDays(day, 1)]);
       }
     });
-    return { snapshot: result.endSnapshot, ignoredScans: result.ignoredScans.length };
+    return { snapshot: endSnapshot, ignoredScans };
   }
 
   return {
@@ -92,7 +69,7 @@ export function createStationStateService(deps: { db: Db; repo: StationStateRepo
         let current = prior ? addDays(prior.day, 1) : day;
         let snapshot = prior?.snapshot ?? null;
         while (current <= day && done < maxDays) {
-          ({ snapshot } = await deriveDay(orgId, config, current, snapshot, now));
+          ({ snapshot } = await refreshDay(orgId, config, current, snapshot, now));
           done++;
           current = addDays(current, 1);
         }
