@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { startThread, type Thread } from '../../platform/threads.ts';
 import type { DayDerivation, DayDerivationInput } from './day-derivation.ts';
 
 // Where a day's station states are computed. The scheduled job derives every organization's dirty
@@ -11,61 +11,25 @@ export interface DayDeriver {
   close(): Promise<void>;
 }
 
-export interface DeriveRequest {
-  id: number;
-  input: DayDerivationInput;
-}
-
-export type DeriveResponse = { id: number; ok: true; result: DayDerivation } | { id: number; ok: false; error: string };
-
 /**
- * One worker thread, started with the first derivation and kept for the next (while idle it does not
- * keep the process alive). If it dies, what it was deriving fails and the next derivation starts a
- * new one.
+ * One worker thread, started with the first derivation and kept for the next. If it dies, what it
+ * was deriving fails and the next derivation starts a new one.
  */
 export function workerDayDeriver(): DayDeriver {
-  let worker: Worker | undefined;
-  let nextId = 0;
-  const waiting = new Map<number, { resolve: (r: DayDerivation) => void; reject: (e: Error) => void }>();
-
-  function failAll(err: Error) {
-    for (const w of waiting.values()) w.reject(err);
-    waiting.clear();
-  }
-
-  function started(): Worker {
-    if (worker) return worker;
-    const w = new Worker(new URL('./derivation-worker.mjs', import.meta.url));
-    w.unref();
-    w.on('message', (res: DeriveResponse) => {
-      const pending = waiting.get(res.id);
-      waiting.delete(res.id);
-      if (!waiting.size) w.unref();
-      if (res.ok) pending?.resolve(res.result);
-      else pending?.reject(new Error(`station-state worker: ${res.error}`));
+  let thread: Thread<DayDerivationInput, DayDerivation> | undefined;
+  const started = () => {
+    const t = startThread<DayDerivationInput, DayDerivation>(new URL('./derivation-worker.ts', import.meta.url), {
+      name: 'station-state',
+      onExit: () => void (thread === t && (thread = undefined)),
     });
-    w.on('error', (err) => failAll(err));
-    w.on('exit', (code) => {
-      if (worker === w) worker = undefined;
-      failAll(new Error(`station-state worker exited (code ${code})`));
-    });
-    return (worker = w);
-  }
-
+    return t;
+  };
   return {
-    derive(input) {
-      const w = started();
-      const id = nextId++;
-      return new Promise<DayDerivation>((resolve, reject) => {
-        if (!waiting.size) w.ref();
-        waiting.set(id, { resolve, reject });
-        w.postMessage({ id, input } satisfies DeriveRequest);
-      });
-    },
+    derive: (input) => (thread ??= started()).request(input),
     async close() {
-      const w = worker;
-      worker = undefined;
-      await w?.terminate();
+      const t = thread;
+      thread = undefined;
+      await t?.terminate();
     },
   };
 }
