@@ -11,7 +11,6 @@ import { runLive } from '../sim/drivers/live.ts';
 import { defaultImportWorkers } from '../modules/import/chunk-preparer.ts';
 import { operatorOf, parseCount, positiveInt, positiveNumber, progressReporter, signupService, withDatabase } from './support.ts';
 
-
 export interface SimulateCliOptions {
   days: number;
   ordersPerDay: number;

@@ -33,6 +33,13 @@ export async function createTestApp(opts: { clock?: Clock; env?: Record<string, 
   };
 }
 
+/** A test app with one lab (its admin) and one of its lab techs: the cast of a job-tracking test. */
+export async function createLabWithTech(): Promise<{ sut: TestApp; lab: Tenant; tech: Tenant }> {
+  const sut = await createTestApp();
+  const lab = await sut.given.org();
+  return { sut, lab, tech: await sut.given.user(lab, 'lab_tech') };
+}
+
 export interface Tenant {
   token: string;
   orgId: string;

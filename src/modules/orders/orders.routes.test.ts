@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type Tenant, type TestApp } from '../../../test/support/app.ts';
+import { createLabWithTech, type Tenant, type TestApp } from '../../../test/support/app.ts';
 import { createOrder, orderBody, scan } from '../../../test/support/orders.ts';
 
 describe('orders and job tracking', () => {
   let sut: TestApp;
   let lab: Tenant;
   let tech: Tenant;
-  beforeAll(async () => {
-    sut = await createTestApp();
-    lab = await sut.given.org();
-    tech = await sut.given.user(lab, 'lab_tech');
-  });
+  beforeAll(async () => void ({ sut, lab, tech } = await createLabWithTech()));
   afterAll(() => sut.close());
 
   it('takes a job through its whole life, and the timeline shows every step', async () => {

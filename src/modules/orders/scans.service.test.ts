@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type Tenant, type TestApp } from '../../../test/support/app.ts';
+import { createLabWithTech, type Tenant, type TestApp } from '../../../test/support/app.ts';
 import { createOrder } from '../../../test/support/orders.ts';
 import type { AuthContext } from '../../platform/auth-context.ts';
 import { systemClock } from '../../platform/clock.ts';
@@ -14,11 +14,7 @@ describe('single scans that arrive together', () => {
   let sut: TestApp;
   let lab: Tenant;
   let tech: Tenant;
-  beforeAll(async () => {
-    sut = await createTestApp();
-    lab = await sut.given.org();
-    tech = await sut.given.user(lab, 'lab_tech');
-  });
+  beforeAll(async () => void ({ sut, lab, tech } = await createLabWithTech()));
   afterAll(() => sut.close());
 
   const authOf = (t: Tenant, role: AuthContext['role']): AuthContext => ({ orgId: t.orgId, role, userId: t.userId, apiKeyId: null, sessionId: null, customerId: null });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type Tenant, type TestApp } from '../../../test/support/app.ts';
+import { createLabWithTech, type Tenant, type TestApp } from '../../../test/support/app.ts';
 import { createOrder } from '../../../test/support/orders.ts';
 
 // A defect posted on its own (no remake): POST /api/quality-issues. Remakes come from reject scans
@@ -8,11 +8,7 @@ describe('quality issues', () => {
   let sut: TestApp;
   let lab: Tenant;
   let tech: Tenant;
-  beforeAll(async () => {
-    sut = await createTestApp();
-    lab = await sut.given.org();
-    tech = await sut.given.user(lab, 'lab_tech');
-  });
+  beforeAll(async () => void ({ sut, lab, tech } = await createLabWithTech()));
   afterAll(() => sut.close());
 
   const post = (who: Tenant, payload: Record<string, unknown>) => who.call({ method: 'POST', url: '/api/quality-issues', payload });
